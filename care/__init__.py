@@ -1,0 +1,1 @@
+"""Follow-up, medication, rehabilitation and education plans; vitals and their alerts."""

@@ -1,0 +1,1 @@
+"""Staff console: health managers' caseload, tasks, alerts and timelines (API + pages)."""

@@ -1,0 +1,85 @@
+"""Helpers every API view uses: the caller, the request context, JSON pre-checks, responses."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Flask, Response, current_app, g, jsonify, request
+from pydantic import BaseModel, ConfigDict
+
+from core import db
+from core.errors import ApiError
+from identity import tokens
+from identity.access import Actor, actor_for
+from identity.audit import RequestContext
+
+BEARER = [{"bearerAuth": []}]
+SECURITY_SCHEMES = {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+
+
+class ApiModel(BaseModel):
+    """Request bodies: unknown fields and type coercion are errors, not guesses."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+
+def settings() -> Any:
+    return current_app.config["SETTINGS"]
+
+
+def request_context() -> RequestContext:
+    return RequestContext(ip=request.remote_addr, user_agent=request.user_agent.string, request_id=g.get("request_id"))
+
+
+def current_actor(*, linked: bool = True, kinds: tuple[str, ...] = ("patient",)) -> Actor:
+    """The authenticated caller, of one of `kinds` (patient, staff).
+
+    `linked` requires a patient account, not just a platform identity still waiting for its phone.
+    """
+    if "actor" not in g:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise ApiError(401, "missing_token", "请先登录。")
+        family = tokens.authenticate(db_session=db.session(), settings=settings(), access_token=token.strip())
+        g.actor = actor_for(db_session=db.session(), family=family)
+    actor: Actor = g.actor
+    if actor.kind not in kinds:
+        if actor.kind == "patient":
+            raise ApiError(403, "staff_only", "这个功能只对医院工作人员开放。")
+        raise ApiError(403, "patients_only", "这个功能只对患者开放。")
+    if actor.kind == "patient" and linked and actor.patient_id is None:
+        raise ApiError(403, "phone_required", "请先验证手机号，完成后就能使用全部功能。", needs_phone=True)
+    return actor
+
+
+def ok(model: BaseModel | None = None, status: int = 200) -> Response:
+    if model is None:
+        return Response(status=204)
+    response = jsonify(model.model_dump(mode="json"))
+    response.status_code = status
+    return response
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _check_json_body() -> None:
+        """Bodies of API writes must be JSON objects in UTF-8; say so clearly instead of guessing."""
+        if not request.path.startswith("/api/") or request.method not in ("POST", "PUT", "PATCH"):
+            return
+        if request.content_length and request.content_length > app.config["MAX_CONTENT_LENGTH"]:
+            raise ApiError(413, "payload_too_large", "提交的内容太大了，请精简后再试。")
+        raw = request.get_data(cache=True)
+        if not raw:
+            return
+        if request.mimetype != "application/json":
+            raise ApiError(415, "unsupported_media_type", "请用 JSON 格式提交（Content-Type: application/json）。")
+        try:
+            parsed = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise ApiError(400, "invalid_encoding", "内容不是 UTF-8 编码，请检查后再试。") from exc
+        except json.JSONDecodeError as exc:
+            raise ApiError(400, "invalid_json", "提交的内容不是有效的 JSON。") from exc
+        if not isinstance(parsed, dict):
+            raise ApiError(400, "invalid_json", "提交的内容应该是一个 JSON 对象。")

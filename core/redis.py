@@ -1,0 +1,44 @@
+"""Redis connection and RQ queues. Redis holds queues, locks, dedupe keys and caches only."""
+
+from __future__ import annotations
+
+import redis
+from flask import Flask, current_app
+from rq import Queue
+
+QUEUE_NAMES = ("high", "default", "low")  # high: chat replies and alerts; low: bulk pushes
+
+
+def connect(url: str) -> redis.Redis:
+    if not url:
+        raise RuntimeError("REDIS_URL is not set (the local run starts an embedded Redis and sets it)")
+    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=3, health_check_interval=30)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["redis"] = connect(app.config["SETTINGS"].redis_url)
+
+
+def client() -> redis.Redis:
+    return current_app.extensions["redis"]
+
+
+def queue(name: str = "default") -> Queue:
+    return Queue(name, connection=client())
+
+
+def count_in_windows(redis_client: redis.Redis, windows: list[tuple[str, int]]) -> list[int]:
+    """Counts one event under each (key, window seconds); returns the counts. Fixed windows.
+
+    SET NX EX + INCR instead of EXPIRE NX, which Redis before 7.0 lacks.
+    """
+    pipe = redis_client.pipeline()
+    for key, window in windows:
+        pipe.set(key, 0, ex=window, nx=True)
+        pipe.incr(key)
+    return [int(count) for count in pipe.execute()[1::2]]
+
+
+def hit_rate_limit(key: str, *, limit: int, window_seconds: int) -> bool:
+    """Counts one event in a fixed window; True when the limit is exceeded."""
+    return count_in_windows(client(), [(f"rl:{key}", window_seconds)])[0] > limit

@@ -1,0 +1,74 @@
+"""The scheduler process: one active instance (Redis lock) enqueues periodic and due work.
+
+Later issues register their own periodic jobs here (plan occurrences, reconciler).
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from dataclasses import dataclass
+
+import structlog
+from flask import Flask
+from redis.lock import Lock
+
+from core import redis as redis_ext
+
+log = structlog.get_logger(__name__)
+LOCK_NAME = "kangban:scheduler:lock"
+DEFAULT_LOCK_TTL_SECONDS = 30
+DEFAULT_TICK_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class Periodic:
+    job: str  # dotted path of a module-level job function
+    every_seconds: int
+    queue: str = "low"
+
+
+PERIODIC: list[Periodic] = [Periodic("identity.jobs.purge_expired", 3600)]
+
+
+def tick(now: float | None = None) -> list[str]:
+    """Enqueues every periodic job whose interval has passed; returns their names."""
+    now = time.time() if now is None else now
+    client = redis_ext.client()
+    enqueued = []
+    for task in PERIODIC:
+        key = f"kangban:scheduler:last:{task.job}"
+        last = float(client.get(key) or 0)
+        if now - last >= task.every_seconds:
+            slot = int(now // task.every_seconds)
+            redis_ext.queue(task.queue).enqueue(task.job, job_id=f"periodic:{task.job}:{slot}")
+            client.set(key, now)
+            enqueued.append(task.job)
+    return enqueued
+
+
+def run_scheduler(app: Flask, *, tick_seconds: int = DEFAULT_TICK_SECONDS) -> None:
+    stopping = False
+
+    def _stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    with app.app_context():
+        lock = Lock(redis_ext.client(), LOCK_NAME, timeout=DEFAULT_LOCK_TTL_SECONDS)
+        active = False
+        while not stopping:
+            if not active:
+                active = lock.acquire(blocking=False)
+                if active:
+                    log.info("scheduler_active")
+            else:
+                lock.reacquire()
+            if active:
+                for job in tick():
+                    log.info("scheduler_enqueued", job=job)
+            time.sleep(tick_seconds)
+        if active:
+            lock.release()

@@ -1,0 +1,1 @@
+"""Patients, linked platform identities, phone verification, family links + consent, staff, tokens, audit."""
