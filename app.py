@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify
-from sqlalchemy import text
 from flask_openapi3 import Info, OpenAPI
+from sqlalchemy import text
 
 from core import api, crypto, db, errors, platforms
 from core import logging as app_logging

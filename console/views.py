@@ -38,7 +38,7 @@ class StaffOut(BaseModel):
 class StaffLoginOut(BaseModel):
     access_token: str
     refresh_token: str
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_in: int
     staff: StaffOut
 

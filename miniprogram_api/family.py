@@ -28,7 +28,8 @@ from miniprogram_api.schemas import (
 def _link_out(link: FamilyLink, me: str) -> LinkOut:
     return LinkOut(link_id=link.id, patient_id=link.patient_id, member_id=link.member_id,
                    my_role="patient" if link.patient_id == me else "family_member", relation=link.relation,
-                   scopes=list(link.scopes), needs_patient_confirmation=link.needs_patient_confirmation and link.confirmed_at is None,
+                   scopes=list(link.scopes),
+                   needs_patient_confirmation=link.needs_patient_confirmation and link.confirmed_at is None,
                    confirmed_at=link.confirmed_at, created_at=link.created_at)
 
 

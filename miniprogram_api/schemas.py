@@ -19,7 +19,9 @@ ID_CHECK = "10X98765432"
 def valid_id_number(value: str) -> str:
     """Mainland resident ID (GB 11643): 17 digits + check character."""
     value = value.upper()
-    if len(value) != 18 or not value[:17].isdigit() or value[17] != ID_CHECK[sum(int(d) * w for d, w in zip(value[:17], ID_WEIGHTS, strict=True)) % 11]:
+    if len(value) != 18 or not value[:17].isdigit():
+        raise ValueError("not a valid resident ID number")
+    if value[17] != ID_CHECK[sum(int(d) * w for d, w in zip(value[:17], ID_WEIGHTS, strict=True)) % 11]:
         raise ValueError("not a valid resident ID number")
     return value
 
@@ -95,7 +97,7 @@ class PatientOut(BaseModel):
 class LoginOut(BaseModel):
     access_token: str
     refresh_token: str
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_in: int
     needs_phone: bool
     patient: PatientOut | None
