@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from alembic import command
 from alembic.config import Config
 
@@ -16,6 +18,7 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its plugin set-up chatter is not for users
     command.upgrade(alembic_config(database_url), revision)
 
 

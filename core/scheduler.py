@@ -41,7 +41,8 @@ def tick(now: float | None = None) -> list[str]:
         last = float(client.get(key) or 0)
         if now - last >= task.every_seconds:
             slot = int(now // task.every_seconds)
-            redis_ext.queue(task.queue).enqueue(task.job, job_id=f"periodic:{task.job}:{slot}")
+            job_id = f"periodic-{task.job.replace('.', '_')}-{slot}"  # RQ ids: letters, digits, _ and - only
+            redis_ext.queue(task.queue).enqueue(task.job, job_id=job_id)
             client.set(key, now)
             enqueued.append(task.job)
     return enqueued

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 SANDBOX_FILE = "sandbox.json"
 CLIENT_FILE = "sandbox-client.json"
+LOGIN_CODE_TEMPLATE = "SMS_100000001"
 SMS_TEMPLATES = {
     # template code -> the variables the template needs (others are accepted as they come)
     "SMS_100000001": ["code"],
@@ -116,4 +117,5 @@ def generate(instance_dir: pathlib.Path, port: int = 8801) -> dict[str, str]:
         "ALIPAY_GATEWAY": f"{base}/alipay/gateway.do",
         "SMS_API_BASE": f"{base}/aliyun/sms",
         "VOICE_API_BASE": f"{base}/aliyun/voice",
+        "SMS_TEMPLATE_LOGIN_CODE": LOGIN_CODE_TEMPLATE,
     }

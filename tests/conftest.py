@@ -80,7 +80,6 @@ def settings_overrides(redis_url: str, sandbox: dict[str, str], database_url: st
         token_signing_key=generate_key(),
         field_encryption_key=generate_key(),
         lookup_hash_key=generate_key(),
-        sms_template_login_code="SMS_100000001",
         instance_dir=_TMP / "instance",
     )
     return overrides
