@@ -31,7 +31,7 @@ def main() -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     # The database is the source of truth; append-only keeps queued jobs across a restart anyway.
     os.execv(str(binary()), [str(binary()), "--port", str(args.port), "--bind", "127.0.0.1", "--dir", str(data_dir),
-                             "--appendonly", "yes", "--save", "", "--maxmemory-policy", "noeviction"])
+                             "--appendonly", "yes", "--save", "", "--maxmemory-policy", "noeviction"])  # noqa: S606
 
 
 if __name__ == "__main__":

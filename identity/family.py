@@ -88,11 +88,12 @@ def _own_link(*, db_session: Session, link_id: str, patient_id: str, as_patient_
     return link
 
 
-def revoke(*, db_session: Session, link_id: str, patient_id: str) -> None:
+def revoke(*, db_session: Session, link_id: str, patient_id: str) -> FamilyLink:
     """Either side may end the link; access ends at once and the consent is marked withdrawn."""
     link = _own_link(db_session=db_session, link_id=link_id, patient_id=patient_id)
     link.revoked_at, link.revoked_by = utcnow(), patient_id
     _withdraw_consent(db_session=db_session, link_id=link.id)
+    return link
 
 
 def change_scopes(*, db_session: Session, link_id: str, patient_id: str, scopes: list[str]) -> FamilyLink:

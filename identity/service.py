@@ -15,8 +15,12 @@ def phone_hash(phone: str) -> str:
     return crypto.cipher().lookup_hash("phone", phone)
 
 
-def get(*, db_session: Session, patient_id: str) -> Patient | None:
-    return db_session.get(Patient, patient_id)
+def get(*, db_session: Session, patient_id: str | None) -> Patient | None:
+    return db_session.get(Patient, patient_id) if patient_id else None
+
+
+def get_identity(*, db_session: Session, identity_id: str | None) -> PlatformIdentity | None:
+    return db_session.get(PlatformIdentity, identity_id) if identity_id else None
 
 
 def get_by_phone(*, db_session: Session, phone: str) -> Patient | None:

@@ -26,6 +26,8 @@ class TokenPair:
     refresh_token: str
     expires_in: int
     family_id: str
+    patient_id: str | None = None
+    staff_id: str | None = None
 
 
 def _hash(token: str) -> str:
@@ -71,6 +73,8 @@ def issue(
         refresh_token=_new_refresh(db_session, family.id),
         expires_in=ttl,
         family_id=family.id,
+        patient_id=patient_id,
+        staff_id=staff_id,
     )
 
 
@@ -97,6 +101,8 @@ def rotate(*, db_session: Session, settings: Settings, refresh_token: str) -> To
         refresh_token=_new_refresh(db_session, family.id),
         expires_in=min(ttl, settings.access_token_ttl_seconds),
         family_id=family.id,
+        patient_id=family.patient_id,
+        staff_id=family.staff_id,
     )
 
 

@@ -11,7 +11,7 @@ from core.crypto import mask_phone
 from core.errors import ApiError
 from identity import audit, sms_codes, tokens
 from identity import service as identity_service
-from identity.models import Patient, PlatformIdentity, TokenFamily
+from identity.models import Patient
 from miniprogram_api import AUTH_TAG, bp
 from miniprogram_api.platform_errors import platform_call
 from miniprogram_api.schemas import (
@@ -45,7 +45,7 @@ def _login_response(*, platform: str, patient_id: str | None, identity_id: str |
     db_session = db.session()
     pair = tokens.issue(db_session=db_session, settings=settings(), platform=platform,
                         patient_id=patient_id, identity_id=identity_id)
-    patient = db_session.get(Patient, patient_id) if patient_id else None
+    patient = identity_service.get(db_session=db_session, patient_id=patient_id)
     audit.record(db_session=db_session, actor_type="patient", actor_id=patient_id or identity_id or pair.family_id,
                  action="login", resource="session", resource_id=pair.family_id, patient_id=patient_id,
                  ctx=request_context())
@@ -116,7 +116,7 @@ def bind_phone(body: PhoneBind) -> Response:
     """Proves a phone number for the logged-in platform identity and links it to the patient."""
     actor = current_actor(linked=False)
     db_session = db.session()
-    identity = db_session.get(PlatformIdentity, actor.identity_id) if actor.identity_id else None
+    identity = identity_service.get_identity(db_session=db_session, identity_id=actor.identity_id)
     if identity is None:
         raise ApiError(409, "no_platform_identity", "请在微信或支付宝小程序里验证手机号。")
     if body.phone_code is not None:
@@ -154,12 +154,10 @@ def refresh(body: RefreshIn) -> Response:
     """Spends a refresh token for a new pair. Reusing an old one ends every token of that login."""
     db_session = db.session()
     pair = tokens.rotate(db_session=db_session, settings=settings(), refresh_token=body.refresh_token)
-    family = db_session.get(TokenFamily, pair.family_id)
-    assert family is not None
-    patient = db_session.get(Patient, family.patient_id) if family.patient_id else None
+    patient = identity_service.get(db_session=db_session, patient_id=pair.patient_id)
     db_session.commit()
     return ok(LoginOut(access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in,
-                       needs_phone=patient is None and family.staff_id is None,
+                       needs_phone=patient is None and pair.staff_id is None,
                        patient=patient_out(patient) if patient else None))
 
 
@@ -189,7 +187,7 @@ def me() -> Response:
     """The logged-in patient (phone masked), linked platforms, and family links awaiting confirmation."""
     actor = current_actor()
     db_session = db.session()
-    patient = db_session.get(Patient, actor.patient_id)
+    patient = identity_service.get(db_session=db_session, patient_id=actor.patient_id)
     assert patient is not None
     audit.record(db_session=db_session, actor_type="patient", actor_id=patient.id, action="read", resource="profile",
                  patient_id=patient.id, ctx=request_context())

@@ -92,9 +92,7 @@ def confirm_link(path: LinkPath) -> Response:
 def revoke_link(path: LinkPath) -> Response:
     """Either side ends the link; access ends at once."""
     actor = current_actor()
-    family_service.revoke(db_session=db.session(), link_id=path.link_id, patient_id=actor.patient_id or "")
-    link = db.session().get(FamilyLink, path.link_id)
-    assert link is not None
+    link = family_service.revoke(db_session=db.session(), link_id=path.link_id, patient_id=actor.patient_id or "")
     _audit_link("delete", link, actor.patient_id or "")
     db.session().commit()
     return ok()
