@@ -5,7 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-import care.models  # noqa: F401  (every domain's tables join Base.metadata)
+import bot.models  # noqa: F401  (every domain's tables join Base.metadata)
+import care.models  # noqa: F401
+import console.models  # noqa: F401
 import identity.models  # noqa: F401
 from core.config import load_settings
 from core.db import Base
