@@ -39,6 +39,16 @@ def mask_processor(_logger: Any, _name: str, event_dict: dict[str, Any]) -> dict
     return {k: ("***" if k.lower() in SECRET_KEYS else _mask(v)) for k, v in event_dict.items()}
 
 
+class _CurrentStderr:
+    """Whatever sys.stderr is at write time (gunicorn, pytest's capture), not at configure time."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure(*, json: bool, level: str = "INFO") -> None:
     logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper())
     renderer: Any = structlog.processors.JSONRenderer(ensure_ascii=False) if json else structlog.dev.ConsoleRenderer(colors=False)
@@ -52,7 +62,7 @@ def configure(*, json: bool, level: str = "INFO") -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(_CurrentStderr()),  # type: ignore[arg-type]
         cache_logger_on_first_use=True,
     )
 
