@@ -1,0 +1,228 @@
+"""Train the Rasa model with a content-addressed cache (run with .venv-rasa/bin/python).
+
+    scripts/rasa/train.sh                 # or: .venv-rasa/bin/python scripts/rasa/train.py
+    EPOCHS=5 scripts/rasa/train.sh        # quick model for tests (or --fast / --epochs N)
+    scripts/rasa/train.sh --force         # retrain even if the cached model exists
+    scripts/rasa/train.sh --print-key     # only print the cache key
+
+Steps:
+ 1. regenerate nlu_data/jieba_userdict.txt (scripts/rasa/userdict.py) and report entities that
+    still do not align with jieba tokens;
+ 2. build bot/rasa/.build/: config.yml (epochs override), domain.yml (bot/rasa/domain.yml plus
+    any intent/entity/retrieval response found in the data but missing there, with a warning),
+    lookups.yml (nlu_data/lookups/*.txt as Rasa lookup tables);
+ 3. cache key = sha256 of the built config and domain, every file of nlu_data/ except test/,
+    bot/rasa/data/, the custom components, bot/rasa/requirements.lock and the epochs setting;
+ 4. bot/rasa/models/<key>.tar.gz exists -> reuse it; otherwise `rasa train` into it.
+    bot/rasa/models/CURRENT names the model to serve; the newest mtime is the same file, so
+    `rasa run -m bot/rasa/models` serves it too. Older models beyond KEEP_MODELS (3) are removed.
+nlu_data/test/ is never read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(HERE))
+import nlu_yaml  # noqa: E402
+
+BOT = ROOT / "bot" / "rasa"
+NLU = ROOT / "nlu_data"
+BUILD = BOT / ".build"
+MODELS = BOT / "models"
+KEEP_MODELS = int(os.environ.get("KEEP_MODELS", "3"))
+FAST_EPOCHS = 5
+JIEBA_ONLY_LOOKUPS = {"extra_words"}  # word lists used for jieba only, not as Rasa lookups
+
+
+def log(msg: str) -> None:
+    print(f"[rasa-train {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def training_data_paths() -> list[Path]:
+    paths = [NLU / "train"]
+    if (NLU / "synonyms.yml").exists():
+        paths.append(NLU / "synonyms.yml")
+    paths += [BUILD / "lookups.yml", BOT / "data"]
+    return paths
+
+
+def hashed_inputs() -> list[Path]:
+    files = [p for p in NLU.rglob("*") if p.is_file()]
+    files = [p for p in files if "test" not in p.relative_to(NLU).parts[:1]]
+    files += [p for p in (BOT / "data").rglob("*") if p.is_file()]
+    files += sorted((BOT / "kangban_components").glob("*.py"))
+    files.append(BOT / "requirements.lock")
+    files += [BUILD / "config.yml", BUILD / "domain.yml", BUILD / "lookups.yml"]
+    return sorted(set(files))
+
+
+def cache_key(epochs: int | None) -> str:
+    h = hashlib.sha256()
+    h.update(f"epochs={epochs}\n".encode())
+    for p in hashed_inputs():
+        rel = p.relative_to(ROOT).as_posix()
+        if rel.endswith((".pyc",)) or "__pycache__" in rel:
+            continue
+        h.update(rel.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def build_config(epochs: int | None) -> None:
+    cfg = yaml.safe_load((BOT / "config.yml").read_text(encoding="utf-8"))
+    if epochs is not None:
+        for comp in cfg.get("pipeline", []) + cfg.get("policies", []):
+            if "epochs" in comp:
+                comp["epochs"] = epochs
+    (BUILD / "config.yml").write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def build_lookups() -> None:
+    lines = ['version: "3.1"', "nlu:"]
+    for p in sorted((NLU / "lookups").glob("*.txt")):
+        if p.stem in JIEBA_ONLY_LOOKUPS:
+            continue
+        words = sorted(set(nlu_yaml.read_word_list(p)))
+        if not words:
+            continue
+        lines += [f"- lookup: {p.stem}", "  examples: |"] + [f"    - {w}" for w in words]
+    (BUILD / "lookups.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def build_domain() -> list[str]:
+    """Domain = bot/rasa/domain.yml + whatever the data uses but the domain lacks."""
+    dom = yaml.safe_load((BOT / "domain.yml").read_text(encoding="utf-8"))
+    warnings: list[str] = []
+    examples = nlu_yaml.load_examples([NLU / "train"])
+    intents = dom.setdefault("intents", [])
+    intent_names = {i if isinstance(i, str) else next(iter(i)) for i in intents}
+    entities = dom.setdefault("entities", [])
+    entity_names = {e if isinstance(e, str) else next(iter(e)) for e in entities}
+    responses: dict = dom.setdefault("responses", {})
+    for base in sorted({ex.base_intent for ex in examples}):
+        if base not in intent_names:
+            intents.append(base)
+            intent_names.add(base)
+            warnings.append(f"intent '{base}' is in the data but not in bot/rasa/domain.yml (added)")
+    for full in sorted({ex.intent for ex in examples if ex.sub_intent}):
+        key = f"utter_{full}"
+        if key not in responses:
+            responses[key] = [{"text": full, "custom": {"intent_response_key": full}}]
+            warnings.append(f"no response {key} in bot/rasa/domain.yml (placeholder added)")
+    for ent in sorted({e.entity for ex in examples for e in ex.entities}):
+        if ent not in entity_names:
+            entities.append(ent)
+            entity_names.add(ent)
+            warnings.append(f"entity '{ent}' is in the data but not in bot/rasa/domain.yml (added)")
+    (BUILD / "domain.yml").write_text(yaml.safe_dump(dom, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return warnings
+
+
+def rasa_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["RASA_TELEMETRY_ENABLED"] = "false"
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env["PYTHONPATH"] = str(BOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["RASA_CACHE_DIRECTORY"] = str(BUILD / "rasa-cache")
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    return env
+
+
+def prune_models(keep: Path) -> None:
+    models = sorted(MODELS.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in models[KEEP_MODELS:]:
+        if old != keep:
+            old.unlink()
+            log(f"removed old model {old.name}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--epochs", type=int, default=None, help="override every epochs setting (env EPOCHS)")
+    ap.add_argument("--fast", action="store_true", help=f"same as --epochs {FAST_EPOCHS}")
+    ap.add_argument("--force", action="store_true", help="retrain even if a cached model exists")
+    ap.add_argument("--print-key", action="store_true", help="print the cache key and exit")
+    ap.add_argument("--skip-userdict", action="store_true", help="do not regenerate the jieba dictionary")
+    args = ap.parse_args(argv)
+
+    epochs = args.epochs
+    if epochs is None and os.environ.get("EPOCHS"):
+        epochs = int(os.environ["EPOCHS"])
+    if args.fast:
+        epochs = FAST_EPOCHS
+
+    os.chdir(ROOT)
+    BUILD.mkdir(parents=True, exist_ok=True)
+    MODELS.mkdir(parents=True, exist_ok=True)
+    if not list((NLU / "train").glob("*.y*ml")):
+        log("no training data in nlu_data/train/")
+        return 1
+
+    t0 = time.time()
+    if not args.skip_userdict:
+        log("regenerating nlu_data/jieba_userdict.txt")
+        import userdict
+
+        userdict.generate([NLU / "train"], userdict.USERDICT, verbose=False)
+    build_config(epochs)
+    build_lookups()
+    for w in build_domain():
+        log("WARNING: " + w)
+    key = cache_key(epochs)
+    if args.print_key:
+        print(key)
+        return 0
+
+    model = MODELS / f"{key}.tar.gz"
+    if model.exists() and not args.force:
+        os.utime(model)  # newest mtime = the one `rasa run -m bot/rasa/models` picks
+        (MODELS / "CURRENT").write_text(model.name + "\n")
+        log(f"cache hit: reusing {model.relative_to(ROOT)} (key {key}); nothing to train")
+        return 0
+
+    n_examples = len(nlu_yaml.load_examples([NLU / "train"]))
+    log(f"training model {key} on {n_examples} examples (epochs={'config' if epochs is None else epochs})")
+    cmd = [
+        sys.executable,
+        "-m",
+        "rasa",
+        "train",
+        "--config",
+        str(BUILD / "config.yml"),
+        "--domain",
+        str(BUILD / "domain.yml"),
+        "--data",
+        *[str(p) for p in training_data_paths()],
+        "--out",
+        str(MODELS),
+        "--fixed-model-name",
+        key,
+    ]
+    if args.force:
+        cmd.append("--force")
+    t1 = time.time()
+    proc = subprocess.run(cmd, env=rasa_env(), cwd=ROOT, check=False)  # noqa: S603 - fixed argv
+    if proc.returncode != 0 or not model.exists():
+        log(f"rasa train failed (exit {proc.returncode})")
+        return proc.returncode or 1
+    (MODELS / "CURRENT").write_text(model.name + "\n")
+    prune_models(model)
+    log(
+        f"trained {model.relative_to(ROOT)} in {time.time() - t1:.0f}s "
+        f"(total {time.time() - t0:.0f}s, {model.stat().st_size / 1e6:.1f} MB)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
