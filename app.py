@@ -47,6 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     platforms.init_app(app)
     api.init_app(app)
 
+    from bot.views import bot_bp
     from care.views import bp as care_bp
     from console.views import bp as console_bp
     from miniprogram_api import bp as miniprogram_bp
@@ -54,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.register_api(miniprogram_bp)
     app.register_api(care_bp)
     app.register_api(console_bp)
+    app.register_api(bot_bp)
 
     @app.get("/healthz", doc_ui=False)
     def healthz() -> Response:

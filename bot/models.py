@@ -40,6 +40,7 @@ class ChatMessage(Base):
     intent: Mapped[str | None] = mapped_column(String(40))
     understanding: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     sender_id: Mapped[str | None] = mapped_column(String(40))  # staff member for staff replies
+    reply_to_id: Mapped[str | None] = mapped_column(String(40), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

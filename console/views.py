@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Literal
 
 from flask import Response, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, StringConstraints
 
+from bot import dialogue
+from bot import faq as faq_service
+from bot.schemas import ChatMessageOut
+from console import service as console_service
 from core import db
 from core import redis as redis_ext
 from core.api import BEARER, ApiModel, current_actor, ok, request_context, settings
+from core.errors import ApiError
 from identity import audit, tokens
 from identity import staff as staff_service
 from identity.access import require_patient_access
@@ -82,3 +88,115 @@ def patient_detail(path: PatientPath) -> Response:
                                               scope="profile", ctx=request_context())
     db.session().commit()
     return ok(patient_out(patient))
+
+
+class TaskOut(BaseModel):
+    id: str
+    patient_id: str
+    kind: str
+    priority: str
+    status: str
+    title: str
+    detail: dict[str, object]
+    created_at: datetime
+    closed_at: datetime | None = None
+    resolution: str | None = None
+
+
+class TaskList(BaseModel):
+    items: list[TaskOut]
+
+
+class TaskQuery(BaseModel):
+    status: Literal["open", "in_progress", "closed"] = "open"
+
+
+class TaskPath(BaseModel):
+    task_id: Annotated[str, StringConstraints(max_length=40)]
+
+
+class CloseTask(ApiModel):
+    resolution: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+
+
+class StaffMessage(ApiModel):
+    text: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+
+
+class FaqPath(BaseModel):
+    topic: Annotated[str, StringConstraints(pattern=r"^[a-z_]{2,32}$")]
+
+
+class FaqIn(ApiModel):
+    question: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    answer: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+
+
+class FaqOut(BaseModel):
+    topic: str
+    question: str
+    answer: str
+    updated_at: datetime
+
+
+class FaqList(BaseModel):
+    items: list[FaqOut]
+
+
+def _task_out(task: object) -> TaskOut:
+    return TaskOut.model_validate(task, from_attributes=True)
+
+
+@bp.get("/tasks", tags=[TAG], responses={200: TaskList}, security=BEARER)
+def task_queue(query: TaskQuery) -> Response:
+    """My team's work queue: red-flag alerts and hand-offs first (urgent, then high, then normal), oldest first."""
+    actor = current_actor(kinds=("staff",))
+    tasks = console_service.queue(db_session=db.session(), actor=actor, status=query.status)
+    return ok(TaskList(items=[_task_out(t) for t in tasks]))
+
+
+@bp.post("/tasks/<task_id>/close", tags=[TAG], responses={200: TaskOut}, security=BEARER)
+def close_task(path: TaskPath, body: CloseTask) -> Response:
+    """Closes a task; closing a hand-off gives the conversation back to the bot."""
+    actor = current_actor(kinds=("staff",))
+    db_session = db.session()
+    task = console_service.get_for_actor(db_session=db_session, actor=actor, task_id=path.task_id)
+    console_service.close(db_session=db_session, task=task, actor=actor, resolution=body.resolution)
+    if task.kind == "handoff":
+        dialogue.close_handoff(db_session=db_session, patient_id=task.patient_id)
+    audit.record(db_session=db_session, actor_type="staff", actor_id=actor.audit_id, action="update", resource="task",
+                 resource_id=task.id, patient_id=task.patient_id, ctx=request_context())
+    db_session.commit()
+    return ok(_task_out(task))
+
+
+@bp.post("/patients/<patient_id>/messages", tags=[TAG], responses={201: ChatMessageOut}, security=BEARER)
+def reply_to_patient(path: PatientPath, body: StaffMessage) -> Response:
+    """A health manager answers the patient in their chat (while the bot stays quiet)."""
+    actor = current_actor(kinds=("staff",))
+    db_session = db.session()
+    require_patient_access(db_session=db_session, actor=actor, patient_id=path.patient_id, scope="messages",
+                           action="create", ctx=request_context())
+    message = dialogue.staff_reply(db_session=db_session, patient_id=path.patient_id, staff_id=actor.staff_id or "",
+                                   text=body.text)
+    db_session.commit()
+    return ok(ChatMessageOut.model_validate(message, from_attributes=True), status=201)
+
+
+@bp.get("/faq", tags=[TAG], responses={200: FaqList}, security=BEARER)
+def list_faq() -> Response:
+    """The FAQ answers the bot gives (hours, location, insurance, visiting, parking, reports...)."""
+    current_actor(kinds=("staff",))
+    return ok(FaqList(items=[FaqOut.model_validate(e, from_attributes=True) for e in faq_service.all_entries(db_session=db.session())]))
+
+
+@bp.put("/faq/<topic>", tags=[TAG], responses={200: FaqOut}, security=BEARER)
+def put_faq(path: FaqPath, body: FaqIn) -> Response:
+    """Admins edit an FAQ answer; the bot uses it from the next message on."""
+    actor = current_actor(kinds=("staff",))
+    if actor.role != "admin":
+        raise ApiError(403, "admin_only", "只有管理员可以修改常见问题的回答。")
+    entry = faq_service.upsert(db_session=db.session(), topic=path.topic, question=body.question, answer=body.answer,
+                               updated_by=actor.staff_id)
+    db.session().commit()
+    return ok(FaqOut.model_validate(entry, from_attributes=True))

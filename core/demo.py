@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import faq
 from care import service as care_service
 from care.schemas import BloodPressure, Glucose
 from core.db import utcnow
@@ -49,6 +50,7 @@ def seed(*, db_session: Session) -> list[str]:
                             Glucose(kind="glucose", value=glucose, context="fasting", measured_at=when)):
                 care_service.record_vital(db_session=db_session, patient_id=patient.id, reading=reading,
                                           source="staff", recorded_by="seed-demo")
+    faq.seed_starter_entries(db_session=db_session)
     lines.append("demo patients (log in at a kiosk with phone + SMS code): " + ", ".join(p for p, _ in DEMO_PATIENTS))
     credentials_file.parent.mkdir(parents=True, exist_ok=True)
     credentials_file.write_text("\n".join(lines) + "\n")

@@ -30,8 +30,9 @@ def main() -> None:
     data_dir = load_settings().instance_dir / "redis"
     data_dir.mkdir(parents=True, exist_ok=True)
     # The database is the source of truth; append-only keeps queued jobs across a restart anyway.
-    os.execv(str(binary()), [str(binary()), "--port", str(args.port), "--bind", "127.0.0.1", "--dir", str(data_dir),
-                             "--appendonly", "yes", "--save", "", "--maxmemory-policy", "noeviction"])  # noqa: S606
+    args_ = ["--port", str(args.port), "--bind", "127.0.0.1", "--dir", str(data_dir),
+             "--appendonly", "yes", "--save", "", "--maxmemory-policy", "noeviction"]
+    os.execv(str(binary()), [str(binary()), *args_])  # noqa: S606 - a fixed binary, no shell
 
 
 if __name__ == "__main__":

@@ -88,10 +88,18 @@ def settings_overrides(redis_url: str, sandbox: dict[str, str], database_url: st
 @pytest.fixture(scope="session")
 def app(settings_overrides: dict[str, object]):  # type: ignore[no-untyped-def]
     from app import create_app
+    from bot import service as bot_service
+    from bot.config import load_bot_settings
     from core.worker import use_app
 
     application = create_app(settings_overrides)
     application.config["TESTING"] = True
+    # Nothing listens there: the bot answers from its in-process fallback, deterministically.
+    # Tests against a real Rasa server build their own app (tests/test_bot_rasa.py).
+    application.config["BOT_SETTINGS"] = load_bot_settings(
+        rasa_urls=f"http://127.0.0.1:{services.free_port()}", rasa_timeout_ms=300, rasa_health_interval_seconds=0.2,
+        bot_rate_limit=1000)
+    bot_service.warm_up()
     use_app(application)
     return application
 

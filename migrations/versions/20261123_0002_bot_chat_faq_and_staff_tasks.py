@@ -36,6 +36,7 @@ def upgrade() -> None:
     sa.Column('intent', sa.String(length=40), nullable=True),
     sa.Column('understanding', sa.JSON(), nullable=True),
     sa.Column('sender_id', sa.String(length=40), nullable=True),
+    sa.Column('reply_to_id', sa.String(length=40), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['patient_id'], ['patient.id'], name=op.f('fk_chat_message_patient_id_patient')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_chat_message')),
@@ -43,6 +44,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('chat_message', schema=None) as batch_op:
         batch_op.create_index('ix_chat_message_patient_at', ['patient_id', 'created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_chat_message_reply_to_id'), ['reply_to_id'], unique=False)
 
     op.create_table('dialogue_state',
     sa.Column('patient_id', sa.String(length=40), nullable=False),
@@ -89,6 +91,7 @@ def downgrade() -> None:
     op.drop_table('staff_task')
     op.drop_table('dialogue_state')
     with op.batch_alter_table('chat_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_chat_message_reply_to_id'))
         batch_op.drop_index('ix_chat_message_patient_at')
 
     op.drop_table('chat_message')

@@ -1,0 +1,306 @@
+"""In-process understanding for when Rasa is down or slow: intent rules, department keywords, a small Naive Bayes.
+
+Everything heavy (jieba's dictionary, the Bayes counts from `nlu_data/train/`) loads once, lazily, under a lock.
+Input is expected normalised (`bot.text.normalize`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from bot.departments import DEPARTMENTS, KEYWORDS
+
+log = structlog.get_logger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_ROOT / "nlu_data"
+
+# Intent rules, first match wins; each is (intent, pattern, pattern that vetoes it).
+_QUESTION = r"(吗|么|怎么|怎样|如何|能不能|可以|要不要|正常|高不高|要紧|严重|咋|为什么|\?|？|哪)"
+INTENT_RULES: tuple[tuple[str, str, str | None], ...] = (
+    ("request_human", r"(转人工|人工客服|人工服务|找人工|真人|客服|活人|找个人|找医生本人|跟护士说|护士长|要人工|人工)", None),
+    ("complaint", r"(投诉|差评|态度{0,2}(太|真|很|极)?(差|恶劣|不好)|不满意|举报|乱收费|太坑|坑人|骗人|气死我了|什么破"
+                  r"|等了{0,1}.{0,4}(小时|半天)"
+                  r"|没人管|没人理|不负责)", None),
+    ("cancel_appointment", r"(取消.{0,6}(预约|挂号|号)|退号|退掉.{0,4}号|号不要了|不去了|改约|改天再去|改时间)", None),
+    ("record_vital", r"((血压|高压|上压|收缩压)\s*\d{2,3}\s*[/ 、低下舒]*[压]?\s*\d{2,3}|(空腹|餐后"
+                     r"|睡前)?(两小时)?血糖\s*\d{1,2}(\.\d)?|"
+                     r"空腹\s*\d{1,2}(\.\d)?|糖化(血红蛋白)?\s*\d(\.\d)?|体温\s*\d{2}(\.\d)?|心率\s*\d{2,3}|体重\s*\d{2,3}"
+                     r"|血氧\s*\d{2})",
+     _QUESTION + r"|挂|科|疼|痛|晕|难受|不舒服|吃药|药|控制不好|不好|偏高|偏低|降不下|升高|十几|二十几"),
+    ("medication_taken", r"((药|胰岛素|降压药|降糖药|针|片).{0,6}(吃|服|打|用|喝)(过|完|好|上)?了|(吃|服|打)(过|完)?(药|胰岛素"
+                         r"|针)了|已经吃了|吃过了)",
+     _QUESTION),
+    ("book_appointment", r"(挂号|挂个号|挂.{0,4}号|预约|约.{0,3}(专家|医生|号|主任)|帮我挂|想挂|能挂|加个号|加号吗|能加号"
+                         r"|帮我加号|网上挂|约个|约一下)",
+     r"(挂|看)(什么|哪个|哪|啥)科|什么科|哪个科"),
+    ("faq/reports", r"(报告.{0,6}(几天|多久|什么时候|哪里)(出|取|拿)|(哪里|在哪|怎么)(取|拿|打印).{0,4}报告)", None),
+    ("query_report", r"(报告|化验单|化验结果|检查结果|结果出来|结果出了|片子|查.{0,3}结果"
+                     r"|单子出)", r"(挂|看)(什么|哪个|哪|啥)科"),
+    ("medication_question", r"((药|片|胶囊|胰岛素|[^\s]{1,4}(林|平|汀|胍|沙坦|普利|洛尔|霉素|头孢|布洛芬)).{0,8}(怎么吃|能不能"
+                            r"|可以|能|副作用|饭前|饭后|"
+                            r"几次|几片|几粒|多少|剂量|漏吃|忘了|忘吃|一起吃|停|换|伤肝|伤肾|喝酒|注意)|忘了吃药|漏吃"
+                            r"|吃药.{0,4}(注意|能不能))", None),
+    ("faq/parking", r"(停车|车位|停车场|停车费|开车来)", None),
+    ("faq/visiting", r"(探视|探望|探病|陪护|陪床|看望病人|住院.{0,4}(看|陪)|几点能进病房)", None),
+    ("faq/insurance", r"(医保|报销|新农合|农合|异地|自费|商业保险|社保|医保卡|统筹|门特|门慢)", None),
+    ("faq/hours", r"(几点|上班时间|下班|开门|关门|营业|门诊时间|出诊时间|周末.{0,4}(上班|门诊|开)|节假日|放假|夜间门诊"
+                  r"|几点到几点|工作时间)", None),
+    ("faq/location", r"(在哪|怎么走|地址|几楼|哪栋|位置|路线|怎么去|坐几路|地铁|导航|楼层|哪个门"
+                     r"|在什么地方)", r"(疼|痛|挂什么科|哪个科)"),
+)
+# Whole-message small talk; these are the only intents answered without Rasa when Rasa is up.
+SMALLTALK: dict[str, str] = {
+    "greet": r"(你好|您好|你好呀|你好啊|在吗|在不在|在么|有人吗|喂|哈喽|哈罗|hello|hi|嗨|早上好|早|早安|上午好|下午好|晚上好|"
+             r"(医生|大夫|护士|小康|康伴)(你好|您好|好)?|(你好|您好)(医生|大夫|护士|小康|康伴))[啊呀哈吖]?",
+    "thank": r"(谢谢|多谢|感谢|谢了|谢谢你|谢谢您|谢谢医生|谢谢大夫|太感谢了|非常感谢|谢啦|辛苦了|麻烦你了|thanks|thank you"
+             r"|3q)[啊呀了哈]?",
+    "goodbye": r"(再见|拜拜|拜|bye|byebye|回头见|下次见|先这样|就这样吧|没事了|好的再见|晚安)[啊呀了吧哈]?",
+    "affirm": r"(好|好的|是|是的|对|对的|嗯|嗯嗯|可以|行|没错|确定|好啊|ok|okay|要|需要)[啊呀的吧哈]?",
+    "deny": r"(不|不是|不要|不用|没有|不对|不需要|算了|不行|否|no)[啊呀了吧哈]?",
+}
+_SMALLTALK_RE = {intent: re.compile(rf"^(?:{pattern})[，。！!~～ ]*$", re.IGNORECASE) for intent, pattern in SMALLTALK.items()}
+_INTENT_RE = tuple(
+    (intent, re.compile(p, re.IGNORECASE), re.compile(v, re.IGNORECASE) if v else None) for intent, p, v in INTENT_RULES
+)
+_WHICH_DEPT = re.compile(r"((挂|看|去)(什么|哪个|哪|啥)科|什么科|哪个科|挂哪|看哪个医生)")
+
+# Children → 儿科 unless clearly surgical/ophthalmic; pregnancy → 产科.
+_KIDS = re.compile(r"(孩子|小孩|宝宝|宝贝|婴儿|新生儿|幼儿|儿子|女儿|小朋友|娃|闺女|孙子|孙女|外孙|[1-9]岁|1[0-3]岁"
+                   r"|[一二三四五六七八九十]岁|\d+个月大?)")
+_CHILD_EXCEPT = {"眼科", "骨科", "普外科", "口腔科", "耳鼻喉科", "皮肤科", "神经外科", "精神心理科", "泌尿外科", "急诊科"}
+_PREGNANT = re.compile(r"(怀孕|怀了|孕\d+|孕早期|孕中期|孕晚期|孕期|孕妇|妊娠|产检|胎动|预产期)")
+_INJURY = re.compile(r"(摔|崴|扭|撞|砸|骨折|车祸|磕|割|划|扎|刀|烫|烧伤|咬)")
+
+
+@dataclass
+class FallbackResult:
+    """Intent, confidence and department ranking (Chinese names, scores summing to ≤ 1) from rules alone."""
+
+    intent: str
+    confidence: float
+    departments: list[tuple[str, float]] = field(default_factory=list)
+    entities: list[dict[str, Any]] = field(default_factory=list)
+
+
+class _Model:
+    """jieba with our user dictionary + lookups + multinomial Naive Bayes over nlu_data/train, loaded once."""
+
+    def __init__(self, data_dir: Path, examples: list[tuple[str, str]] | None = None) -> None:
+        import jieba
+
+        self.tokenizer = jieba.Tokenizer()
+        userdict = data_dir / "jieba_userdict.txt"
+        if userdict.exists():
+            self.tokenizer.load_userdict(str(userdict))
+        self.tokenizer.initialize()
+        self.lookups: dict[str, set[str]] = {}
+        for entity, filename in (("symptom", "symptoms.txt"), ("body_part", "body_parts.txt"), ("drug", "drugs.txt"),
+                                 ("exam", "exams.txt")):
+            path = data_dir / "lookups" / filename
+            words = {w.strip() for w in path.read_text(encoding="utf-8").splitlines()} if path.exists() else set()
+            self.lookups[entity] = {w for w in words if w and not w.startswith("#")}
+        for words in self.lookups.values():
+            for word in words:
+                self.tokenizer.add_word(word)
+        self.counts: dict[str, Counter[str]] = defaultdict(Counter)
+        self.docs: Counter[str] = Counter()
+        for label, example in examples if examples is not None else training_examples(data_dir / "train"):
+            self.docs[label] += 1
+            self.counts[label].update(self.features(example))
+        self.vocab = {f for c in self.counts.values() for f in c}
+        self.totals = {label: sum(c.values()) for label, c in self.counts.items()}
+
+    def features(self, text: str) -> list[str]:
+        tokens = [t for t in self.tokenizer.lcut(text) if t.strip() and not re.fullmatch(r"[，。！？、：；,.!?\s]+", t)]
+        bigrams = [text[i : i + 2] for i in range(len(text) - 1) if not re.search(r"[\s，。！？]", text[i : i + 2])]
+        return tokens + ["#" + b for b in bigrams]
+
+    def rank(self, text: str) -> list[tuple[str, float]]:
+        """Posterior over training labels (intents and triage/<dept>), best first."""
+        feats = [f for f in self.features(text) if f in self.vocab]
+        if not feats:
+            return []
+        n_docs = sum(self.docs.values())
+        v = len(self.vocab)
+        scores = {}
+        for label, counts in self.counts.items():
+            total = self.totals[label] + v * 0.5
+            scores[label] = math.log(self.docs[label] / n_docs) + sum(math.log((counts[f] + 0.5) / total) for f in feats)
+        top = max(scores.values())
+        exp = {label: math.exp(s - top) for label, s in scores.items()}
+        norm = sum(exp.values())
+        return sorted(((label, e / norm) for label, e in exp.items()), key=lambda x: -x[1])
+
+    def entities(self, text: str) -> list[dict[str, Any]]:
+        found = []
+        for token in self.tokenizer.lcut(text):
+            for entity, words in self.lookups.items():
+                if token in words:
+                    found.append({"entity": entity, "value": token})
+                    break
+        return found
+
+
+def training_examples(train_dir: Path) -> list[tuple[str, str]]:
+    """(label, normalised text) from Rasa YAML files; entity annotations removed."""
+    import yaml
+
+    from bot.text import normalize
+
+    out: list[tuple[str, str]] = []
+    for path in sorted(train_dir.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for block in data.get("nlu", []):
+            label = block.get("intent")
+            for line in str(block.get("examples", "")).splitlines() if label else []:
+                example = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", line.strip().lstrip("- ").strip())
+                if example:
+                    out.append((label, normalize(example)))
+    return out
+
+
+_model: _Model | None = None
+_model_lock = threading.Lock()
+_loader: threading.Thread | None = None
+
+
+def model_if_ready() -> _Model | None:
+    """The model when loaded; otherwise starts loading it in the background and returns None (never blocks)."""
+    global _loader
+    if _model is not None:
+        return _model
+    with _model_lock:
+        if _loader is None or not _loader.is_alive():
+            _loader = threading.Thread(target=model, name="bot-fallback-load", daemon=True)
+            _loader.start()
+    return None
+
+
+def model(data_dir: Path = DEFAULT_DATA_DIR) -> _Model:
+    """The shared tokenizer/Bayes model, built on first use (thread-safe)."""
+    global _model
+    if _model is None:
+        with _model_lock:
+            if _model is None:
+                _model = _Model(data_dir)
+                log.info("bot_fallback_loaded", labels=len(_model.counts))
+    return _model
+
+
+def smalltalk(text: str) -> str | None:
+    """greet/thank/goodbye/affirm/deny when the whole message is just that, else None."""
+    compact = text.strip().lower()
+    for intent, pattern in _SMALLTALK_RE.items():
+        if pattern.fullmatch(compact):
+            return intent
+    return None
+
+
+def keyword_scores(text: str) -> dict[str, float]:
+    """Department → summed keyword weight; longer keywords hide the shorter ones they contain."""
+    scores: dict[str, float] = defaultdict(float)
+    for dept, words in KEYWORDS.items():
+        hits = sorted((w for w in words if w in text), key=len, reverse=True)
+        kept: list[str] = []
+        for word in hits:
+            if not any(word in longer for longer in kept):
+                kept.append(word)
+                scores[dept] += words[word]
+    return dict(scores)
+
+
+def rank_departments(text: str, bayes: list[tuple[str, float]] | None = None) -> list[tuple[str, float]]:
+    """Up to three departments with scores (0-1), best first; empty when nothing points to one."""
+    scores = keyword_scores(text)
+    for label, p in bayes or []:
+        if label.startswith("triage/") and p > 0.02:
+            name = DEPARTMENTS.get(label.split("/", 1)[1])
+            if name:
+                scores[name] = scores.get(name, 0.0) + 3.0 * p
+    if not scores:
+        return []
+    child = bool(_KIDS.search(text))
+    if _PREGNANT.search(text):
+        scores["产科"] = max(scores.get("产科", 0.0), max(scores.values()) + 1.0)
+    elif child:
+        top = max(scores, key=lambda d: scores[d])
+        surgical = top in _CHILD_EXCEPT and (top != "急诊科" or _INJURY.search(text))
+        if not surgical:
+            scores["儿科"] = max(scores.values()) + 1.0
+    elif _INJURY.search(text) and "骨科" in scores:
+        scores["骨科"] += 1.0
+    if not child and scores.get("儿科", 0.0) < 3:
+        scores.pop("儿科", None)  # the Bayes model's 儿科 hint without a child in the text
+    ranked = sorted(scores.items(), key=lambda x: -x[1])[:3]
+    if not ranked:
+        return []
+    total = sum(s for _, s in ranked)
+    best = ranked[0][1]
+    confidence = min(0.95, 0.4 + 0.08 * best)
+    return [(name, round(confidence * s / total if total else 0.0, 3)) for name, s in ranked]
+
+
+def understand(text: str) -> FallbackResult:
+    """Intent, departments and entities from rules + the Bayes model. Text must already be normalised."""
+    talk = smalltalk(text)
+    if talk:
+        return FallbackResult(intent=talk, confidence=0.9)
+    m = model_if_ready()  # a request never waits seconds for jieba: keywords alone until the model is loaded
+    bayes = m.rank(text) if m else []
+    entities = m.entities(text) if m else _quick_entities(text)
+    departments = rank_departments(text, bayes)
+    symptomatic = bool(departments) and (any(e["entity"] in ("symptom", "exam") for e in entities)
+                                          or bool(_WHICH_DEPT.search(text)) or keyword_strength(text) >= 3)
+    for intent, pattern, veto in _INTENT_RE:
+        if pattern.search(text) and not (veto and veto.search(text)):
+            if intent in ("query_report", "book_appointment", "faq/location") and symptomatic and _WHICH_DEPT.search(text):
+                break
+            return FallbackResult(intent=intent, confidence=0.8, departments=departments if symptomatic else [],
+                                  entities=entities)
+    if _WHICH_DEPT.search(text) or symptomatic:
+        return FallbackResult(intent="triage", confidence=0.7, departments=departments, entities=entities)
+    if bayes:
+        label, p = bayes[0]
+        if label.startswith("triage/"):
+            return FallbackResult(intent="triage", confidence=round(min(p, 0.7), 3), departments=departments, entities=entities)
+        if p > 0.6:
+            return FallbackResult(intent=label, confidence=round(min(p, 0.75), 3), entities=entities)
+    return FallbackResult(intent="out_of_scope", confidence=0.5, entities=entities)
+
+
+def keyword_strength(text: str) -> float:
+    scores = keyword_scores(text)
+    return max(scores.values()) if scores else 0.0
+
+
+_lookups: dict[str, frozenset[str]] | None = None
+
+
+def _quick_entities(text: str) -> list[dict[str, Any]]:
+    """Entities by longest substring match on the lookup lists (no jieba)."""
+    global _lookups
+    if _lookups is None:
+        loaded = {}
+        for entity, filename in (("symptom", "symptoms.txt"), ("body_part", "body_parts.txt"), ("drug", "drugs.txt"),
+                                 ("exam", "exams.txt")):
+            path = DEFAULT_DATA_DIR / "lookups" / filename
+            words = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+            loaded[entity] = frozenset(w.strip() for w in words if len(w.strip()) >= 2 and not w.startswith("#"))
+        _lookups = loaded
+    found: list[dict[str, Any]] = []
+    taken: list[str] = []
+    for entity, words in _lookups.items():
+        for word in sorted((w for w in words if w in text), key=len, reverse=True):
+            if not any(word in longer for longer in taken):
+                taken.append(word)
+                found.append({"entity": entity, "value": word})
+    return found

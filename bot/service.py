@@ -1,0 +1,239 @@
+"""Understanding one message: normalise → safety layer → small talk → Rasa (or fallback) → departments → urgency."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from typing import Any, Protocol
+
+import structlog
+
+from bot import fallback, safety, urgency
+from bot.departments import DEPARTMENTS, FLAG_DEPARTMENTS, NAMES
+from bot.nlu_client import RasaError
+from bot.schemas import DepartmentScore, Entity, Understanding
+from bot.text import normalize
+
+log = structlog.get_logger(__name__)
+
+CACHE_PREFIX = "bot:u:"
+DEFAULT_CACHE_TTL_SECONDS = 300
+MODEL_EMERGENCY_CONFIDENCE = 0.85  # Rasa's own "emergency" counts only this sure and only if no rule cancelled it
+DEPARTMENT_INTENTS = frozenset({"triage", "emergency"})
+SYMPTOM_INTENTS = frozenset({"query_report", "book_appointment", "medication_question"})  # department if symptoms named
+IN_PROCESS_SMALLTALK = frozenset({"greet", "thank", "goodbye"})
+_ENTITY_KINDS = frozenset({"symptom", "body_part", "duration", "age", "pregnancy", "vital_type", "vital_value", "drug", "exam"})
+_KIDS = re.compile(r"(孩子|小孩|宝宝|宝贝|婴儿|新生儿|幼儿|儿子|女儿|小朋友|娃|闺女|孙子|孙女|外孙|[1-9]岁|1[0-3]岁|\d+个月大?)")
+_PREGNANT = re.compile(r"(怀孕|怀了|孕\d+|孕早期|孕中期|孕晚期|孕期|孕妇|妊娠|产检|胎动|预产期)")
+_CHILD_KEEP = frozenset(
+    {"眼科", "骨科", "普外科", "口腔科", "耳鼻喉科", "皮肤科", "神经外科", "精神心理科", "泌尿外科", "急诊科", "产科"}
+)
+
+
+class NluClient(Protocol):
+    @property
+    def model_version(self) -> str: ...
+
+    def parse(self, text: str) -> dict[str, Any]: ...
+
+
+class Cache(Protocol):
+    def get(self, name: str) -> Any: ...
+
+    def set(self, name: str, value: Any, ex: int | None = None) -> Any: ...
+
+
+def understand(text: str, *, nlu: NluClient | None, cache: Cache | None = None,
+               cache_ttl: int = DEFAULT_CACHE_TTL_SECONDS) -> Understanding:
+    """The contract's answer for one message; never fails because Rasa is down (source is then `fallback`)."""
+    clean = normalize(text)
+    key = _cache_key(clean, nlu.model_version if nlu else "")
+    cached = _cache_get(cache, key)
+    if cached is not None:
+        return cached
+    flags = safety.check(clean)
+    if not flags.emergency:
+        talk = fallback.smalltalk(clean)
+        if talk in IN_PROCESS_SMALLTALK:
+            return Understanding(intent=talk, confidence=0.95, urgency=urgency.ROUTINE, source="fallback")
+    parsed = _parse(nlu, clean)
+    if parsed is not None:
+        answer = _from_rasa(clean, parsed, flags)
+        _cache_set(cache, key, answer, cache_ttl)
+        return answer
+    return _from_fallback(clean, flags)
+
+
+def warm_up() -> None:
+    """Loads the fallback model (jieba dictionary, Bayes counts) now instead of on the first slow request."""
+    fallback.model()
+
+
+def warm_up_in_background() -> threading.Thread:
+    thread = threading.Thread(target=warm_up, name="bot-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+# ---- Rasa ----
+def _parse(nlu: NluClient | None, text: str) -> dict[str, Any] | None:
+    if nlu is None:
+        return None
+    try:
+        return nlu.parse(text)
+    except RasaError as exc:
+        log.info("bot_rasa_fallback", reason=type(exc).__name__)
+        return None
+
+
+def _rasa_intent(parsed: dict[str, Any]) -> tuple[str, float]:
+    intent = parsed.get("intent") or {}
+    name = str(intent.get("name") or "out_of_scope")
+    confidence = float(intent.get("confidence") or 0.0)
+    base = name.split("/", 1)[0]
+    if base == "faq":
+        selector = (parsed.get("response_selector") or {}).get("faq") or {}
+        key = (selector.get("response") or {}).get("intent_response_key") or ""
+        if not key and selector.get("ranking"):
+            key = selector["ranking"][0].get("intent_response_key", "")
+        return (key if key.startswith("faq/") else name), confidence
+    return base, confidence
+
+
+def rasa_departments(parsed: dict[str, Any]) -> list[tuple[str, float]]:
+    """Chinese department names from `response_selector.triage.ranking` (keys `triage/<dept_key>`), best first."""
+    selector = (parsed.get("response_selector") or {}).get("triage") or {}
+    ranking = list(selector.get("ranking") or [])
+    response_key = (selector.get("response") or {}).get("intent_response_key")
+    if not ranking and response_key:
+        ranking = [{"intent_response_key": response_key, "confidence": (selector.get("response") or {}).get("confidence", 0.0)}]
+    out: list[tuple[str, float]] = []
+    for item in ranking:
+        dept_key = str(item.get("intent_response_key", "")).split("/", 1)[-1]
+        name = DEPARTMENTS.get(dept_key)
+        if name and name not in (n for n, _ in out):
+            out.append((name, float(item.get("confidence") or 0.0)))
+    intent_name = str((parsed.get("intent") or {}).get("name") or "")
+    if not out and intent_name.startswith("triage/") and intent_name.split("/", 1)[1] in DEPARTMENTS:
+        out.append((DEPARTMENTS[intent_name.split("/", 1)[1]], float((parsed.get("intent") or {}).get("confidence") or 0.0)))
+    return sorted(out, key=lambda x: -x[1])
+
+
+def _rasa_entities(parsed: dict[str, Any]) -> list[Entity]:
+    entities = []
+    for item in parsed.get("entities") or []:
+        kind, value = item.get("entity"), item.get("value")
+        if kind in _ENTITY_KINDS and isinstance(value, str | int | float):
+            entity = Entity(entity=str(kind), value=str(value))
+            if entity not in entities:
+                entities.append(entity)
+    return entities
+
+
+def _from_rasa(text: str, parsed: dict[str, Any], flags: safety.RedFlagResult) -> Understanding:
+    intent, confidence = _rasa_intent(parsed)
+    departments = rasa_departments(parsed)
+    entities = _rasa_entities(parsed)
+    model_urgent = False
+    if intent == "emergency" and not flags.emergency:
+        # The rules override the model: its emergency stands only when sure and no rule saw a cancelling context.
+        if confidence < MODEL_EMERGENCY_CONFIDENCE or safety.suppressed(text):
+            intent, model_urgent = "triage", confidence >= MODEL_EMERGENCY_CONFIDENCE
+            departments = departments or [("急诊科", confidence)]
+    if intent == "triage" and not departments:
+        departments = fallback.rank_departments(text)
+    return _answer(text, intent=intent, confidence=confidence, departments=departments, entities=entities, flags=flags,
+                   source="rasa", model_urgent=model_urgent or intent == "emergency")
+
+
+# ---- fallback ----
+def _from_fallback(text: str, flags: safety.RedFlagResult) -> Understanding:
+    result = fallback.understand(text)
+    intent, model_urgent = result.intent, False
+    departments = list(result.departments)
+    if intent == "emergency" and not flags.emergency:
+        intent, model_urgent = "triage", not safety.suppressed(text)
+        departments = departments or [("急诊科", result.confidence)]
+    entities = [Entity(entity=e["entity"], value=e["value"]) for e in result.entities if e["entity"] in _ENTITY_KINDS]
+    return _answer(text, intent=intent, confidence=result.confidence, departments=departments, entities=entities, flags=flags,
+                   source="fallback", model_urgent=model_urgent)
+
+
+# ---- shared ----
+def _answer(text: str, *, intent: str, confidence: float, departments: list[tuple[str, float]], entities: list[Entity],
+            flags: safety.RedFlagResult, source: str, model_urgent: bool) -> Understanding:
+    if flags.emergency:
+        intent, confidence = "emergency", max(confidence, 0.9) if intent == "emergency" else 0.9
+        departments = _merge(_flag_departments(flags.flags), departments)
+    elif intent in DEPARTMENT_INTENTS or (intent in SYMPTOM_INTENTS and _about_symptoms(text, entities)):
+        departments = population_rules(text, departments)
+    else:
+        departments = []
+    top = [DepartmentScore(name=name, score=round(min(max(score, 0.0), 1.0), 3))
+           for name, score in departments[:3] if name in NAMES]
+    return Understanding(
+        intent=intent, confidence=round(min(max(confidence, 0.0), 1.0), 3), department=top[0].name if top else None,
+        departments=top, urgency=urgency.urgency(text, red_flags=flags.flags, model_urgent=model_urgent),
+        red_flags=flags.flags, entities=entities, source=source,  # type: ignore[arg-type]
+    )
+
+
+def _flag_departments(flags: list[str]) -> list[tuple[str, float]]:
+    names: list[str] = []
+    for flag in flags:
+        for name in FLAG_DEPARTMENTS.get(flag, ("急诊科",)):
+            if name not in names:
+                names.append(name)
+    return [(name, round(0.95 - 0.15 * i, 2)) for i, name in enumerate(names)]
+
+
+def _merge(first: list[tuple[str, float]], second: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    out = list(first)
+    for name, score in second:
+        if name not in (n for n, _ in out):
+            out.append((name, min(score, out[-1][1] if out else score)))
+    return out[:3]
+
+
+def population_rules(text: str, departments: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Pregnancy → 产科 first; children → 儿科 first unless the best answer is surgical, ophthalmic, etc."""
+    if not departments:
+        return departments
+    target = None
+    if _PREGNANT.search(text):
+        target = "产科"
+    elif _KIDS.search(text) and departments[0][0] not in _CHILD_KEEP:
+        target = "儿科"
+    if target is None or departments[0][0] == target:
+        return departments
+    best = departments[0][1]
+    return [(target, best), *[(n, s) for n, s in departments if n != target][:2]]
+
+
+def _about_symptoms(text: str, entities: list[Entity]) -> bool:
+    return any(e.entity in ("symptom", "exam") for e in entities) or fallback.keyword_strength(text) >= 3
+
+
+def _cache_key(text: str, model_version: str) -> str:
+    return CACHE_PREFIX + hashlib.sha256(f"{safety.RULES_VERSION}\x00{model_version}\x00{text}".encode()).hexdigest()[:32]
+
+
+def _cache_get(cache: Cache | None, key: str) -> Understanding | None:
+    if cache is None:
+        return None
+    try:
+        raw = cache.get(key)
+        return Understanding.model_validate_json(raw) if raw else None
+    except Exception:  # noqa: BLE001 - a broken cache must never break understanding
+        log.warning("bot_cache_get_failed")
+        return None
+
+
+def _cache_set(cache: Cache | None, key: str, answer: Understanding, ttl: int) -> None:
+    if cache is None or ttl <= 0:
+        return
+    try:
+        cache.set(key, answer.model_dump_json(), ex=ttl)
+    except Exception:  # noqa: BLE001 - caching is best effort
+        log.warning("bot_cache_set_failed")

@@ -1,0 +1,133 @@
+"""Input normalisation: the first step for every text the bot reads (safety rules, fallback, Rasa, cache key)."""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+
+MAX_CHARS = 500
+
+# Emoji and other pictographs arrive as So/Sk/Cs/Co; keep the few symbols that carry meaning in vitals.
+_KEEP_SYMBOLS = frozenset("°℃")
+_DROP_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "So", "Sk"})
+_VARIATION_SELECTORS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef\u200d]")
+
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}，。！？；：、])\s+(?=[{_CJK}，。！？；：、])")
+_SPACES = re.compile(r"\s+")
+_REPEATED_PUNCT = re.compile(r"([，。！？!?,.~～…])\1+")
+
+# NFKC maps Chinese full-width punctuation to ASCII; clause splitting and Rasa prefer the Chinese forms.
+_PUNCT_TO_CHINESE = str.maketrans({",": "，", "!": "！", "?": "？", ";": "；", ":": "："})
+
+# Common traditional characters of medical talk, used when zhconv is not installed.
+_T2S_SMALL = str.maketrans(
+    "醫頭痛發燒嘔吐胸悶腦癇癲腫瘤腎臟膽腸胃喉嚨鼻齒牙顆眼淚風濕節骨骼傷藥劑針檢驗報告掛號門診產婦婦兒嬰"
+    "臉嘴說話聽見覺氣喘咳嗽痰體溫壓糖糞尿陰囊經期懷孕懸暈厥識語疊傷燙燒還過這麼樣沒有會應該們為從後時候個"
+    "間題級區開關電話預約診療費險醫保停車場探視營業點幾鐘週歲媽爺奶孫麼嗎讓請謝謝再見術復輸針灸藥師護士",
+    "医头痛发烧呕吐胸闷脑痫癫肿瘤肾脏胆肠胃喉咙鼻齿牙颗眼泪风湿节骨骼伤药剂针检验报告挂号门诊产妇妇儿婴"
+    "脸嘴说话听见觉气喘咳嗽痰体温压糖粪尿阴囊经期怀孕悬晕厥识语叠伤烫烧还过这么样没有会应该们为从后时候个"
+    "间题级区开关电话预约诊疗费险医保停车场探视营业点几钟周岁妈爷奶孙么吗让请谢谢再见术复输针灸药师护士",
+)
+_zhconv_lock = threading.Lock()
+_zhconv_convert: object = None
+
+
+def _to_simplified(text: str) -> str:
+    global _zhconv_convert
+    if _zhconv_convert is None:
+        with _zhconv_lock:
+            if _zhconv_convert is None:
+                try:
+                    from zhconv import convert
+
+                    _zhconv_convert = convert
+                except ImportError:  # optional dependency: the small table still covers medical words
+                    _zhconv_convert = False
+    if _zhconv_convert:
+        return _zhconv_convert(text, "zh-cn")  # type: ignore[operator]
+    return text.translate(_T2S_SMALL)
+
+
+# Chinese numerals, only where they are readings (血压一百五 → 150, 三十九度五 → 39.5度).
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_RUN = re.compile(r"[零〇一幺二两三四五六七八九十百]+(?:点[零一二三四五六七八九]+)?")
+_VITAL_BEFORE = re.compile(
+    r"(血压|高压|低压|收缩压|舒张压|血糖|空腹|餐后|体温|烧到|发烧|发热|高烧|低烧|心率|心跳|脉搏|脉率|血氧|体重|"
+    r"量了|测了|测的|量的|温是|压是|糖是|率是|烧了|到|/|／|[\d零一二三四五六七八九十百]\s)\s*$"
+)
+_VITAL_AFTER = re.compile(r"^\s*(度|多度|次|下|斤|公斤|千克|mmol|毫摩尔|毫米汞柱|mmHg|/|／|左右|多)", re.IGNORECASE)
+_DEGREE_DECIMAL = re.compile(r"(\d{2})度([一二三四五六七八九])(?![十百])")
+
+
+def chinese_number(run: str) -> str | None:
+    """一百五 → '150', 三十九 → '39', 三十八点五 → '38.5', 九十 → '90'; None when it is not a plain number."""
+    integer, _, fraction = run.partition("点")
+    value = 0
+    current = None
+    last_unit = 1
+    for ch in integer:
+        if ch in _CN_DIGITS:
+            if current is not None and last_unit == 1 and value == 0:
+                return None  # digit strings like 一五一十: not a reading
+            current = _CN_DIGITS[ch]
+        elif ch == "十":
+            value += (current if current is not None else 1) * 10
+            current, last_unit = None, 10
+        elif ch == "百":
+            if current is None:
+                return None
+            value += current * 100
+            current, last_unit = None, 100
+    if current is not None:
+        value += current * (last_unit // 10 if last_unit >= 100 else 1)  # 一百五 = 150, 一百零五 handled below
+    if "零" in integer and last_unit == 100 and current is not None:
+        value = value - current * (last_unit // 10) + current
+    if not integer:
+        return None
+    digits = str(value)
+    if fraction:
+        digits += "." + "".join(str(_CN_DIGITS[c]) for c in fraction)
+    return digits
+
+
+def _replace_numerals(text: str) -> str:
+    def repl(match: re.Match[str]) -> str:
+        run = match.group(0)
+        before, after = text[: match.start()], text[match.end() :]
+        if after[:1] in ("几", "来"):  # 十几, 二十来: approximate, not a reading
+            return run
+        if len(run) < 2 and not _VITAL_BEFORE.search(before[-6:]):
+            return run
+        if not (_VITAL_BEFORE.search(before[-6:]) or _VITAL_AFTER.match(after)):
+            return run
+        value = chinese_number(run)
+        return value if value is not None else run
+
+    text = _CN_RUN.sub(repl, text)
+    return _DEGREE_DECIMAL.sub(lambda m: f"{m.group(1)}.{_CN_DIGITS[m.group(2)]}度", text)
+
+
+def strip_symbols(text: str) -> str:
+    """Drops emoji, pictographs, control and format characters (keeps newlines as spaces)."""
+    text = _VARIATION_SELECTORS.sub("", text)
+    out = []
+    for ch in text:
+        if ch in "\n\r\t":
+            out.append(" ")
+        elif ch in _KEEP_SYMBOLS or unicodedata.category(ch) not in _DROP_CATEGORIES:
+            out.append(ch)
+    return "".join(out)
+
+
+def normalize(text: str) -> str:
+    """NFKC, simplified characters, no emoji/control characters, one space at most, numerals of readings as digits."""
+    text = unicodedata.normalize("NFKC", text)
+    text = strip_symbols(text)
+    text = _to_simplified(text)
+    text = text.translate(_PUNCT_TO_CHINESE)
+    text = _SPACES.sub(" ", text).strip()
+    text = _replace_numerals(text)
+    text = _SPACE_BETWEEN_CJK.sub("", text)
+    return _REPEATED_PUNCT.sub(r"\1", text)

@@ -1,0 +1,179 @@
+"""Circuit breaker of the Rasa client: a dead server fails fast, and the health check brings it back.
+
+The stub below plays only Rasa's wire format (GET /, GET /status, POST /model/parse); the integration test
+against a real Rasa server lives elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from bot import service as bot_service
+from bot.nlu_client import RasaClient, RasaUnavailable
+from tests import services
+
+PARSE_REPLY = {
+    "text": "胸口隐隐作痛",
+    "intent": {"name": "triage", "confidence": 0.91},
+    "intent_ranking": [{"name": "triage", "confidence": 0.91}, {"name": "emergency", "confidence": 0.05}],
+    "entities": [{"entity": "symptom", "value": "胸口隐隐作痛", "start": 0, "end": 6, "extractor": "DIETClassifier"}],
+    "response_selector": {
+        "all_retrieval_intents": ["faq", "triage"],
+        "faq": {"response": {"intent_response_key": None, "confidence": 0.0}, "ranking": []},
+        "triage": {
+            "response": {"intent_response_key": "triage/cardiology", "confidence": 0.82},
+            "ranking": [{"intent_response_key": "triage/cardiology", "confidence": 0.82},
+                        {"intent_response_key": "triage/respiratory", "confidence": 0.1},
+                        {"intent_response_key": "triage/gastroenterology", "confidence": 0.05},
+                        {"intent_response_key": "triage/orthopedics", "confidence": 0.03}],
+        },
+    },
+}
+
+
+class StubRasa:
+    """A tiny HTTP server answering like `rasa run --enable-api` on a fixed port."""
+
+    def __init__(self, port: int, *, delay: float = 0.0) -> None:
+        self.port, self.delay, self.parses = port, delay, 0
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _json(self, body: object) -> None:
+                raw = json.dumps(body, ensure_ascii=False).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+            def do_GET(self) -> None:
+                if self.path == "/status":
+                    self._json({"model_id": "stub-model-1", "model_file": "models/stub.tar.gz", "num_active_training_jobs": 0})
+                else:
+                    raw = b"Hello from Rasa: 3.6.21"
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(raw)))
+                    self.end_headers()
+                    self.wfile.write(raw)
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                text = json.loads(self.rfile.read(length))["text"]
+                stub.parses += 1
+                if stub.delay:
+                    time.sleep(stub.delay)
+                self._json({**PARSE_REPLY, "text": text})
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> StubRasa:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def stubs() -> Iterator[list[StubRasa]]:
+    started: list[StubRasa] = []
+    yield started
+    for stub in started:
+        stub.stop()
+
+
+def _eventually(check: Callable[[], bool], timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_dead_server_fails_fast_then_health_check_brings_it_back(stubs: list[StubRasa]) -> None:
+    port = services.free_port()
+    client = RasaClient([f"http://127.0.0.1:{port}"], timeout=0.3, health_interval=0.1)
+    try:
+        with pytest.raises(RasaUnavailable):
+            client.parse("头疼")
+        assert not client.available()
+        started = time.monotonic()
+        with pytest.raises(RasaUnavailable):
+            client.parse("头疼")
+        assert time.monotonic() - started < 0.01  # circuit open: no network at all
+
+        answer = bot_service.understand("胸口隐隐作痛两三天", nlu=client)
+        assert answer.source == "fallback"
+
+        stubs.append(StubRasa(port).start())
+        assert _eventually(client.available), "health check did not mark the server up"
+        assert client.parse("头疼")["text"] == "头疼"
+        answer = bot_service.understand("胸口隐隐作痛两三天", nlu=client)
+        assert answer.source == "rasa"
+        assert answer.intent == "triage"
+        assert [d.name for d in answer.departments] == ["心血管内科", "呼吸内科", "消化内科"]
+        assert answer.department == "心血管内科"
+        assert answer.urgency == "routine"
+        assert _eventually(lambda: client.model_version == "stub-model-1")
+    finally:
+        client.close()
+
+
+def test_slow_server_times_out_and_is_skipped(stubs: list[StubRasa]) -> None:
+    slow = StubRasa(services.free_port(), delay=1.0).start()
+    fast = StubRasa(services.free_port()).start()
+    stubs.extend([slow, fast])
+    client = RasaClient([slow.url, fast.url], timeout=0.3, health_interval=30)
+    try:
+        started = time.monotonic()
+        with pytest.raises(RasaUnavailable):
+            client.parse("头疼")  # the slow one eats the whole budget
+        assert time.monotonic() - started < 0.45
+        assert [s["up"] for s in client.status()] == [False, True]
+        for _ in range(4):
+            assert client.parse("头疼")["intent"]["name"] == "triage"
+        assert fast.parses == 4
+    finally:
+        client.close()
+
+
+def test_round_robin_spreads_requests(stubs: list[StubRasa]) -> None:
+    a, b = StubRasa(services.free_port()).start(), StubRasa(services.free_port()).start()
+    stubs.extend([a, b])
+    client = RasaClient([a.url, b.url], timeout=0.5)
+    try:
+        for _ in range(6):
+            client.parse("你好呀")
+        assert (a.parses, b.parses) == (3, 3)
+    finally:
+        client.close()
+
+
+def test_server_going_away_switches_to_fallback(stubs: list[StubRasa]) -> None:
+    stub = StubRasa(services.free_port()).start()
+    client = RasaClient([stub.url], timeout=0.3, health_interval=30)
+    try:
+        assert bot_service.understand("胃疼", nlu=client).source == "rasa"
+        stub.stop()
+        assert bot_service.understand("胃疼", nlu=client).source == "fallback"
+        assert not client.available()
+    finally:
+        client.close()

@@ -1,0 +1,60 @@
+"""Red-flag layer, both directions, on our own cases (tests/bot/safety_cases.py; never nlu_data/test/)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety import RULES, check, split_clauses, suppressed
+from bot.text import normalize
+from tests.bot.safety_cases import EMERGENCY, NON_EMERGENCY
+
+MAX_FALSE_EMERGENCY_RATE = 0.02
+
+
+@pytest.mark.parametrize(("text", "flag"), EMERGENCY, ids=[t for t, _ in EMERGENCY])
+def test_red_flag_message_is_an_emergency(text: str, flag: str) -> None:
+    result = check(normalize(text))
+    assert result.emergency
+    assert flag in result.flags
+
+
+@pytest.mark.parametrize("text", NON_EMERGENCY)
+def test_ordinary_worry_is_not_an_emergency(text: str) -> None:
+    result = check(normalize(text))
+    assert not result.emergency, result.flags
+
+
+def test_case_tables_are_big_enough_and_cover_every_category() -> None:
+    assert len(EMERGENCY) >= 120
+    assert len(NON_EMERGENCY) >= 150
+    assert len(set(NON_EMERGENCY)) == len(NON_EMERGENCY)
+    assert {code for code, in ((r.code,) for r in RULES)} <= {flag for _, flag in EMERGENCY}
+
+
+def test_recall_and_false_emergency_rate() -> None:
+    hits = sum(flag in check(normalize(text)).flags for text, flag in EMERGENCY)
+    false = sum(check(normalize(text)).emergency for text in NON_EMERGENCY)
+    recall, false_rate = hits / len(EMERGENCY), false / len(NON_EMERGENCY)
+    print(f"red-flag recall {recall:.3f} ({hits}/{len(EMERGENCY)}), "
+          f"false emergencies {false_rate:.3f} ({false}/{len(NON_EMERGENCY)})")
+    assert recall == 1.0
+    assert false_rate <= MAX_FALSE_EMERGENCY_RATE
+
+
+def test_suicide_talk_asks_for_the_crisis_hotline() -> None:
+    assert check(normalize("活着没意思，不想活了")).crisis_hotline
+    assert not check(normalize("胸口压着疼，出冷汗")).crisis_hotline
+
+
+@pytest.mark.parametrize(
+    ("text", "clauses"),
+    [("以前胸口疼过现在好了", ["以前胸口疼过", "现在好了"]), ("胸口疼，但是不厉害", ["胸口疼", "但是不厉害"]),
+     ("喘不过气来", ["喘不过气来"])],
+)
+def test_clauses_split_on_punctuation_and_turning_words(text: str, clauses: list[str]) -> None:
+    assert split_clauses(text) == clauses
+
+
+def test_cancelled_triggers_are_reported_as_suppressed() -> None:
+    assert "chest_pain" in suppressed(normalize("想了解怎么预防心梗"))
+    assert suppressed(normalize("今天天气不错")) == []
