@@ -1,7 +1,16 @@
-.PHONY: run test lint bench
+.PHONY: run test lint train-bot eval-bot eval-bot-fallback bench
 run:  ## the whole system on embedded defaults
 	scripts/run
 test:  ## the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
 	scripts/test
 lint:
 	scripts/setup --dev && .venv/bin/ruff check .
+train-bot:  ## train (or reuse the cached) Rasa model
+	scripts/rasa/train.sh
+eval-bot: train-bot  ## held-out evaluation of the bot as the API answers (starts Rasa on a spare port)
+	scripts/setup --dev
+	RASA_PORT=5099 RASA_AUTO_TRAIN=0 scripts/rasa/run.sh >/tmp/kangban-eval-rasa.log 2>&1 & pid=$$!; \
+	  for i in $$(seq 300); do curl -sf -XPOST localhost:5099/model/parse -d '{"text":"你好"}' >/dev/null && break; sleep 1; done; \
+	  .venv/bin/python scripts/eval_bot.py --rasa http://127.0.0.1:5099; rc=$$?; kill $$pid; exit $$rc
+eval-bot-fallback:  ## the same evaluation in degraded mode (no Rasa)
+	scripts/setup --dev && .venv/bin/python scripts/eval_bot.py --fallback-only

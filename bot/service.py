@@ -19,6 +19,7 @@ log = structlog.get_logger(__name__)
 
 CACHE_PREFIX = "bot:u:"
 DEFAULT_CACHE_TTL_SECONDS = 300
+MODEL_EMERGENCY_FLAG = "model_emergency"  # no rule fired, but the model is sure it is an emergency
 MODEL_EMERGENCY_CONFIDENCE = 0.85  # Rasa's own "emergency" counts only this sure and only if no rule cancelled it
 DEPARTMENT_INTENTS = frozenset({"triage", "emergency"})
 SYMPTOM_INTENTS = frozenset({"query_report", "book_appointment", "medication_question"})  # department if symptoms named
@@ -172,10 +173,15 @@ def _answer(text: str, *, intent: str, confidence: float, departments: list[tupl
         departments = []
     top = [DepartmentScore(name=name, score=round(min(max(score, 0.0), 1.0), 3))
            for name, score in departments[:3] if name in NAMES]
+    red_flags = list(flags.flags)
+    if intent == "emergency" and not red_flags:
+        # The model is sure and no rule cancelled it (checked by the callers): treat it as a red flag too,
+        # so intent and urgency agree and the patient gets the emergency answer.
+        red_flags = [MODEL_EMERGENCY_FLAG]
     return Understanding(
         intent=intent, confidence=round(min(max(confidence, 0.0), 1.0), 3), department=top[0].name if top else None,
-        departments=top, urgency=urgency.urgency(text, red_flags=flags.flags, model_urgent=model_urgent),
-        red_flags=flags.flags, entities=entities, source=source,  # type: ignore[arg-type]
+        departments=top, urgency=urgency.urgency(text, red_flags=red_flags, model_urgent=model_urgent),
+        red_flags=red_flags, entities=entities, source=source,  # type: ignore[arg-type]
     )
 
 

@@ -1,0 +1,93 @@
+"""Evaluates the bot as the API answers (safety layer + Rasa + fallback) on the held-out nlu_data/test/.
+
+    .venv/bin/python scripts/eval_bot.py [--rasa http://127.0.0.1:5005] [--fallback-only]
+
+Prints intent accuracy and macro-F1, department top-1/top-3, red-flag recall, false-emergency rate
+and the worst confusions. Training never reads nlu_data/test/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts" / "rasa")]
+
+from eval import macro_f1  # noqa: E402  (scripts/rasa/eval.py)
+from nlu_yaml import load_examples  # noqa: E402
+
+from bot import service  # noqa: E402
+from bot.departments import DEPARTMENTS  # noqa: E402
+from bot.nlu_client import RasaClient  # noqa: E402
+
+TEST_DIR = ROOT / "nlu_data" / "test"
+
+
+def evaluate(nlu: RasaClient | None) -> dict[str, object]:
+    rows = []
+    for file in sorted(TEST_DIR.glob("*.yml")):
+        for example in load_examples([file]):
+            rows.append((file.stem, example, service.understand(example.text, nlu=nlu)))
+    gold = [e.base_intent for _, e, _ in rows]
+    pred = [u.intent.split("/", 1)[0] for _, _, u in rows]
+    triage = [(e, u) for _, e, u in rows if e.base_intent == "triage"]
+    names = [[d.name for d in u.departments] for _, u in triage]
+    gold_dept = [DEPARTMENTS[e.sub_intent or ""] for e, _ in triage]
+    emergencies = [u for f, _, u in rows if f == "emergency"]
+    calm = [u for f, e, u in rows if f != "emergency" and e.base_intent != "emergency"]
+    faq = [(e, u) for _, e, u in rows if e.base_intent == "faq"]
+    confusions = Counter(
+        f"{g} → {p}" for g, p in zip(gold, pred, strict=True) if g != p
+    ) + Counter(f"{g} → {n[0] if n else '—'}" for g, n in zip(gold_dept, names, strict=True) if not n or n[0] != g)
+    return {
+        "examples": len(rows),
+        "sources": Counter(u.source for _, _, u in rows),
+        "intent_accuracy": sum(g == p for g, p in zip(gold, pred, strict=True)) / len(rows),
+        "intent_macro_f1": macro_f1(gold, pred)["macro_f1"],
+        "faq_topic_accuracy": sum(e.intent == u.intent for e, u in faq) / max(len(faq), 1),
+        "department_top1": sum(bool(n) and n[0] == g for g, n in zip(gold_dept, names, strict=True)) / len(triage),
+        "department_top3": sum(g in n[:3] for g, n in zip(gold_dept, names, strict=True)) / len(triage),
+        "red_flag_recall": sum(u.urgency == "emergency" for u in emergencies) / len(emergencies),
+        "emergency_cases": len(emergencies),
+        "false_emergency_rate": sum(u.urgency == "emergency" for u in calm) / len(calm),
+        "non_emergency_cases": len(calm),
+        "missed_emergencies": [e.text for f, e, u in rows if f == "emergency" and u.urgency != "emergency"][:15],
+        "false_emergencies": [e.text for f, e, u in rows if f != "emergency" and e.base_intent != "emergency"
+                              and u.urgency == "emergency"][:15],
+        "worst_confusions": confusions.most_common(20),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rasa", default="http://127.0.0.1:5005")
+    parser.add_argument("--fallback-only", action="store_true", help="evaluate the degraded mode (no Rasa)")
+    args = parser.parse_args()
+    nlu = None
+    if not args.fallback_only:
+        nlu = RasaClient([args.rasa], timeout=5.0)
+        if not nlu.available():
+            print(f"Rasa is not answering at {args.rasa}: start it (scripts/rasa/run.sh) or pass --fallback-only", file=sys.stderr)
+            return 2
+    service.warm_up()
+    m = evaluate(nlu)
+    pct = lambda x: f"{100 * x:.1f} %"  # noqa: E731
+    print(f"examples                {m['examples']}  (answered by {dict(m['sources'])})")
+    print(f"intent accuracy         {pct(m['intent_accuracy'])}")
+    print(f"intent macro-F1         {pct(m['intent_macro_f1'])}")
+    print(f"FAQ topic accuracy      {pct(m['faq_topic_accuracy'])}")
+    print(f"department top-1        {pct(m['department_top1'])}")
+    print(f"department top-3        {pct(m['department_top3'])}")
+    print(f"red-flag recall         {pct(m['red_flag_recall'])}  on {m['emergency_cases']} emergencies")
+    print(f"false-emergency rate    {pct(m['false_emergency_rate'])}  on {m['non_emergency_cases']} non-emergencies")
+    print("missed emergencies:", *m["missed_emergencies"], sep="\n  ")
+    print("false emergencies:", *m["false_emergencies"], sep="\n  ")
+    print("worst confusions:", *(f"{n:3d}  {c}" for c, n in m["worst_confusions"]), sep="\n  ")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
