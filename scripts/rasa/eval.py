@@ -68,10 +68,10 @@ def _post_json(url: str, payload: dict, timeout: float) -> dict:
         import urllib.request
 
         _check_http(url)
-        req = urllib.request.Request(  # noqa: S310 - http(s) only, checked above
+        req = urllib.request.Request(
             url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
         )
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
             return json.loads(resp.read().decode())
 
 
@@ -94,7 +94,7 @@ def server_up(url: str, timeout: float = 2.0) -> bool:
 
     _check_http(url)
     try:
-        with urllib.request.urlopen(url.rstrip("/") + "/", timeout=timeout) as r:  # noqa: S310
+        with urllib.request.urlopen(url.rstrip("/") + "/", timeout=timeout) as r:
             return r.status == 200
     except (OSError, ValueError):
         return False
@@ -327,7 +327,7 @@ def free_port() -> int:
 
 def start_server(port: int, wait_s: float = 300) -> subprocess.Popen:
     env = dict(os.environ, RASA_PORT=str(port), RASA_WORKERS="1")
-    proc = subprocess.Popen(  # noqa: S603 - our own script, fixed arguments
+    proc = subprocess.Popen(
         [str(HERE / "run.sh")],
         env=env,
         cwd=ROOT,

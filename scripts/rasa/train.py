@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.force:
         cmd.append("--force")
     t1 = time.time()
-    proc = subprocess.run(cmd, env=rasa_env(), cwd=ROOT, check=False)  # noqa: S603 - fixed argv
+    proc = subprocess.run(cmd, env=rasa_env(), cwd=ROOT, check=False)
     if proc.returncode != 0 or not model.exists():
         log(f"rasa train failed (exit {proc.returncode})")
         return proc.returncode or 1

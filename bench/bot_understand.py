@@ -1,0 +1,135 @@
+"""Bot benchmark: our POST /api/v1/bot/understand (gunicorn, safety layer, cache, N Rasa workers
+behind it) side by side with one Rasa server's own /model/parse, measured in the same run on the
+held-out texts (distinct, so the cache does not flatter us). Also the degraded mode (Rasa stopped).
+Not a test; prints figures and ratios.
+
+    .venv/bin/python -m bench.bot_understand [--rasa-workers 2] [--requests 600]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts" / "rasa"))
+from nlu_yaml import load_examples  # noqa: E402
+
+from tests.services import free_port, start_embedded_redis  # noqa: E402
+
+
+def texts() -> list[str]:
+    seen, out = set(), []
+    for example in load_examples([ROOT / "nlu_data" / "test"]):
+        if example.text not in seen:
+            seen.add(example.text)
+            out.append(example.text)
+    return out
+
+
+def wait_for(url: str, body: dict[str, str], seconds: float = 300) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if requests.post(url, json=body, timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def load(url: str, payloads: list[str], clients: int) -> dict[str, float]:
+    session = requests.Session()
+    adapter = requests.adapters.HTTPAdapter(pool_connections=clients, pool_maxsize=clients)
+    session.mount("http://", adapter)
+
+    def one(text: str) -> float:
+        started = time.perf_counter()
+        response = session.post(url, json={"text": text}, timeout=30)
+        response.raise_for_status()
+        return (time.perf_counter() - started) * 1000
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        latencies = sorted(pool.map(one, payloads))
+    elapsed = time.perf_counter() - started
+    return {"rps": len(payloads) / elapsed, "p50": statistics.median(latencies),
+            "p99": latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]}
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children."""
+    out = subprocess.run(["ps", "-o", "rss=", "--ppid", str(pid), "-p", str(pid)], capture_output=True, text=True, check=False)
+    return sum(int(x) for x in out.stdout.split()) / 1024
+
+
+def start(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=30)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rasa-workers", type=int, default=2)
+    parser.add_argument("--requests", type=int, default=600, help="texts at 20 clients (the rest goes to degraded mode)")
+    args = parser.parse_args()
+    corpus = texts()
+    tmp = Path(tempfile.mkdtemp(prefix="kangban-bench-"))
+    redis_proc, redis_url = start_embedded_redis(tmp)
+    base_port, app_port = free_port(), free_port()
+    rasa_urls = ",".join(f"http://127.0.0.1:{base_port + i}" for i in range(args.rasa_workers))
+    rasa = start(["bash", "scripts/rasa/run.sh"], {"RASA_PORT": str(base_port), "RASA_WORKERS": str(args.rasa_workers),
+                                                   "RASA_AUTO_TRAIN": "0"})
+    env = {"INSTANCE_DIR": str(tmp / "instance"), "REDIS_URL": redis_url, "RASA_URLS": rasa_urls, "BOT_RATE_LIMIT": "1000000",
+           "LOG_LEVEL": "WARNING", "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}"}
+    subprocess.run([sys.executable, "-m", "core.instance"], cwd=ROOT, env={**os.environ, **env}, check=True, stdout=subprocess.DEVNULL)
+    web = start([str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{app_port}", "--workers", "2", "--threads", "8",
+                 "app:create_app()"], env)
+    ours, theirs = f"http://127.0.0.1:{app_port}/api/v1/bot/understand", f"http://127.0.0.1:{base_port}/model/parse"
+    try:
+        for i in range(args.rasa_workers):
+            wait_for(f"http://127.0.0.1:{base_port + i}/model/parse", {"text": "你好"})
+        wait_for(ours, {"text": "你好"})
+        load(ours, corpus[:40], 4)  # warm both sides (jieba, TF graphs); these texts are then excluded
+        load(theirs, corpus[:40], 4)
+        rows = []
+        single, many = corpus[40:240], corpus[240:240 + args.requests]  # disjoint: no cache hit flatters us
+        for clients, label, sample in ((1, "1 client", single), (20, "20 clients", many)):
+            rasa_result = load(theirs, sample, clients)
+            our_result = load(ours, sample, clients)
+            rows.append((label, rasa_result, our_result))
+        print(f"bot understand benchmark: {len(corpus)} distinct held-out texts, {args.rasa_workers} Rasa workers behind the app")
+        print(f"{'':12}{'Rasa /model/parse (1 server)':>34}{'our /bot/understand':>30}{'ratio':>10}")
+        for label, r, o in rows:
+            print(f"{label:12}{r['rps']:10.1f}/s p50 {r['p50']:6.1f} ms p99 {r['p99']:6.1f} ms"
+                  f"{o['rps']:8.1f}/s p50 {o['p50']:6.1f} p99 {o['p99']:6.1f}   {o['rps'] / r['rps']:5.2f}x rps")
+        print(f"RSS: Rasa ({args.rasa_workers} servers) {rss_mb(rasa.pid):.0f} MB, web {rss_mb(web.pid):.0f} MB")
+        stop(rasa)
+        time.sleep(2)
+        degraded = load(ours, corpus[240 + args.requests:], 20)
+        print(f"Rasa stopped (fallback), 20 clients: {degraded['rps']:.1f}/s p50 {degraded['p50']:.1f} ms p99 {degraded['p99']:.1f} ms")
+    finally:
+        for proc in (web, rasa, redis_proc):
+            if proc.poll() is None:
+                stop(proc)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
