@@ -3,7 +3,10 @@
 Rules are data: each `RedFlagRule` has trigger patterns, optional context that must also be present, rule-specific
 exclusions, and the generic cancelling contexts (negation, history, information-seeking, hypothetical, reported
 speech, chronic) that apply to it. Cancelling contexts are scoped to the clause holding the trigger; clauses are
-split on punctuation and on turning words (但是, 不过, 现在...). Input is expected normalised (`bot.text.normalize`).
+split on punctuation and on turning words (但是, 不过, 现在...). Two more generic contexts cancel a trigger: an
+animal as the one who is ill (我家狗吃了老鼠药; not for crisis rules), and a witness asking about nightmares after an
+accident (unless the writer then speaks of themself: 看到新闻 我也想死).
+Input is expected normalised (`bot.text.normalize`, which also fixes phone typos of red-flag words: 叫不性 → 叫不醒).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ _SHORT_GAP = "[^不没无未别，。！？；]{0,2}"
 _WIDE_GAP = "[^不没无未别。！？；]{0,12}"
 _MID_GAP = "[^不没无未别，。！？；]{0,8}"
 
-RULES_VERSION = "2026-11-23.1"  # part of the bot's cache key: bump when the rules change
+RULES_VERSION = "2026-11-23.2"  # part of the bot's cache key: bump when the rules change
 
 NEGATION = "negation"
 HISTORY = "history"
@@ -31,14 +34,26 @@ HISTORY_RESOLVED = "history_resolved"  # a past episode that the text says is ov
 ALL_CANCELS = frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA, CHRONIC})
 
 KIDS = (r"(孩子|小孩|宝宝|宝贝|儿子|女儿|娃|闺女|小朋友|婴儿|新生儿|幼儿|孙子|孙女|外孙|\d+岁|\d+个月|几个月|周岁)")
-PREGNANT = (r"(怀孕|怀了|孕\d+|孕早期|孕中期|孕晚期|孕期|孕妇|妊娠|有身孕|宫外孕|怀着|怀二胎|怀宝宝"
-            r"|[\d一二三四五六七八九十]+个月身孕|胎儿)")
+PREGNANT = (r"(怀孕|怀了|怀上|孕\d+|孕早期|孕中期|孕晚期|孕期|孕妇|妊娠|有身孕|宫外孕|怀着|怀二胎|怀宝宝"
+            r"|[\d一二三四五六七八九十]+个月身孕|胎儿|有身子|身子重|停经|月经{g}(推迟|没来){W}(天|周))")
 ELDERLY = (r"(老人|老爷子|老太太|老头|老伴|爷爷|奶奶|外公|外婆|姥姥|姥爷|我爸|我妈|老父亲|老母亲|[6-9]\d岁|[六七八九]十多岁)")
+
+
+# Someone else, already in hospital after an attempt or a poisoning: a visiting question, not a crisis now.
+VISITING = (r"(朋友|同学|室友|同事|表姐|表妹|表哥|表弟|堂姐|堂妹|堂哥|堂弟|亲戚|邻居|闺蜜|哥们|舅|姨|姑|叔|侄)[^。]{0,30}"
+            r"(探视|探望|看望|住院|住在|病房|ICU|监护室|抢救过来|洗了胃|洗过胃|转到|送饭|陪护|住几楼|几楼)")
+# An adult's medicine (or a handful of pills) that a child got hold of.
+ADULT_DRUGS = (r"(降压药|降糖药|安眠药|安定|心脏药|速效救心丸|救心丸|抗抑郁|精神科的药|避孕药|降脂药|华法林|地高辛|二甲双胍|格列"
+               r"|硝苯地平|氨氯地平|倍他乐克|美托洛尔|阿普唑仑|艾司唑仑|氯硝西泮|止痛药|曲马多|铁剂|胰岛素)")
+# Tablet counts: 三十片, 二十几片, 几十颗, 十几粒, 20多片, 一把, 一板, 一盒...
+PILLS = (r"(\d{2,}多?|[二三四五六七八九]?十[一二三四五六七八九几]?多?|几十|一大把|一把|一整板|一板|好几板|半板|一整瓶|整瓶|一瓶"
+         r"|半瓶|一整盒|一盒|整盒|好多|很多)(片|粒|颗|个|板|瓶|盒)?")
 
 
 def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     gaps = {"{M}": _MID_GAP, "{G}": _GAP, "{g}": _SHORT_GAP, "{W}": _WIDE_GAP,
-            "{KIDS}": KIDS, "{PREG}": PREGNANT, "{OLD}": ELDERLY}
+            "{KIDS}": KIDS, "{PREG}": PREGNANT, "{OLD}": ELDERLY,
+            "{VISIT}": VISITING, "{ADULT_DRUGS}": ADULT_DRUGS, "{PILLS}": PILLS}
     out = []
     for pattern in patterns:
         for key, value in gaps.items():
@@ -58,6 +73,7 @@ class RedFlagRule:
     message_excludes: tuple[str, ...] = ()  # cancelling patterns anywhere in the message (unless the clause is acute)
     cancels: frozenset[str] = ALL_CANCELS
     crisis: bool = False
+    strong_only: bool = False  # message_excludes are overridden only by strong urgency (正在, 救命...), not by 突然/今天
     compiled: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -80,40 +96,56 @@ RULES: tuple[RedFlagRule, ...] = (
         requires=(CHEST_SEVERE[:-1] + r"|心梗|心肌梗|主动脉夹层)",),
         excludes=(r"(支架|搭桥|术后|病史|出院|复查|康复|后遗症|二级预防|体检|心电图|彩超|报告|挂号|吃什么药|降脂|他汀)",
                   r"(岔气|肌肉|拉伤|咳嗽的时候|咳嗽时|按压|按着|一按|深呼吸时|翻身时|停下来就|歇一会就|休息一下就|休息就好"
-                  r"|心梗史|家族|遗传|心梗后|心梗以后|能停|停药|阿司匹林|氯吡格雷)"),
+                  r"|心梗史|家族|遗传|心梗后|心梗以后|能停|停药|阿司匹林|氯吡格雷)",
+                  r"(气|急|吓|愁|烦)(得|的|到|出){g}(心梗|心肌梗|心绞痛)|(要|快)(心梗|心肌梗)了?$|心梗了都|(真是|简直|真的是|让人|令人|我都)要?(心梗|心肌梗)"),
     ),
     RedFlagRule(
         "stroke",
         triggers=(
-            r"(半边|半身|一侧|单侧|一边|左侧|右侧|左边|右边|左半边|右半边)(的)?(身子|身体|手脚|肢体|手|脚|胳膊|腿|脸|嘴)?{g}"
-            r"(没劲|无力|没力气|麻了|发麻|麻木|动不了|不会动|抬不起|不听使唤|没知觉|没感觉|瘫|不能动|使不上劲)",
+            r"(半边|半身|半张|一侧|单侧|一边|左侧|右侧|左边|右边|左半边|右半边)(的)?(身子|身体|手脚|肢体|手|脚|胳膊|腿|脸|嘴)?{g}"
+            r"(没劲|无力|没力气|麻了|发麻|麻木|木了|发木|动不了|不会动|抬不起|不听使唤|没知觉|没感觉|瘫|不能动|使不上劲|耷拉|下垂)",
             r"((左手左脚|右手右脚|左胳膊左腿|右胳膊右腿|一边手脚|半边手脚){G}(没知觉|没劲|麻|动不了|不听使唤|不会动)|"
             r"(讲话|说话){G}(含含糊糊|含糊不清)|嘴角{g}(往下掉|往下耷拉|下垂|耷拉))",
+            r"(半边|半张|半拉|一边|一侧|单侧|左|右|左边|右边|左侧|右侧|左半边|右半边)(的)?(脸|面部|脸颊|嘴|嘴巴){g}(麻(?![烦将辣药醉疹花酱油])"
+            r"|木|没感觉|没知觉|耷拉|下垂|往下掉|往下耷|歪|僵|不会动|动不了|不听使唤)",
+            r"(左|右)(边|侧)?的?(手|胳膊|手臂|上肢|脚)(和|跟|与|还有|连着|、)?\1?(边|侧)?的?(腿|脚|下肢|大腿)(都|也|一起)?{G}"
+            r"(没知觉|没感觉|没劲|没力|麻|发麻|木|动不了|不听使唤|不会动|使不上劲|抬不起|无力|不能动|瘫)",
+            r"(嘴|嘴巴|嘴角|口角){g}(往|向|朝)一边{g}(歪|斜|扯)|(喝水|喝的水|吃饭|饭|水){g}从嘴角{g}(漏|流|掉)",
             r"(走路{g}(往一边倒|往一边歪|偏向一边)|(腿|脚){g}拖着|(突然|忽然){G}(听不懂|说胡话|说话乱|答非所问|不认识人|糊涂了"
             r"|不认人))",
             r"(嘴歪|嘴角歪|口角歪|脸歪|口眼歪|嘴巴歪|面部歪|一边脸{g}(耷拉|下垂|歪)|嘴角{g}(耷拉|下垂)|流口水{g}嘴)",
             r"(说话不清|说话含糊|说话含混|口齿不清|吐字不清|说不出话|说不了话|讲不出话|讲话不清|舌头{g}(发硬|不灵|不听)|大舌头|"
             r"说话不利索|说话不利落|话说不清|说话{g}(含糊|不清|不利索|大舌头))",
             r"(中风|脑梗|脑卒中|脑出血|脑溢血)(了|啦)",
+            r"(突然|忽然|一下子){g}(不会说话|不能说话|说不了话|话都说不)",
             r"(突然|忽然){G}(手|脚|手脚|胳膊|腿){g}(没劲|无力|麻|动不了|抬不起)",
         ),
         excludes=(r"(好几年|多年|几年了|\d+年了|[一二两三四五六七八九十]+年了|从小|天生|后遗症|康复|复查|术后|出院|随访|"
                   r"中风后|脑梗后|脑梗以后|中风以后|结巴|口吃|睡觉压|压麻|睡麻|蹲久|坐久|牙疼|拔牙|麻药|打麻药|喝多|喝醉|"
-                  r"练习|普通话|学说话|不会说话|说话晚|面瘫|孩子说话|宝宝说话|\d+岁还|两岁|三岁)",),
+                  r"练习|普通话|学说话|听不清|(?<!突然)(?<!忽然)不会说话|说话晚|面瘫|孩子说话|宝宝说话|\d+岁还|两岁|三岁)",),
         message_excludes=(r"(孩子|宝宝|小孩|儿子|女儿|娃){W}(还小|说话晚|学说话)|还小|说话晚|学说话|口吃|结巴|喝醉|喝多了|从小"
-                          r"|天生|一直这样|一直都这样",),
+                          r"|天生|一直这样|一直都这样|拔牙|麻药|补牙|种牙|根管|打了?针|面瘫",),
     ),
     RedFlagRule(
         "breathing",
         triggers=(
-            r"(呼吸困难|呼吸{g}(困难|费劲)|呼吸不上来|喘不上气|喘不过气|上不来气|透不过气|气都喘不|喘不动气|憋得喘不|憋气憋得"
+            r"(呼吸困难|呼吸{g}(困难|费劲)|呼吸不上来|喘不上气|喘不过气|喘不过来|喘不上来|上不来气|透不过气|气都喘不|喘不动气|憋得喘不|憋气憋得"
             r"|窒息|没法呼吸|不能呼吸|吸不进气|"
             r"呼吸不过来|喘得{g}(厉害|说不出话|说不了话|躺不下|不行)|憋得{g}(说不出话|脸发紫|要死|不行))",
-            r"(嘴唇|嘴巴|脸|指甲){g}(发紫|发青|紫了|青紫|发乌)",
-            r"(喉咙|嗓子|气管){g}(肿|堵)得{g}(喘|说不出|呼吸|透不过)",
+            r"(嘴唇|嘴巴|脸|脸色|指甲){g}(发紫|发青|紫了|青紫|发乌|发灰)",
+            r"(喉咙|嗓子|嗓子眼|喉头|气管){g}(肿|堵)得{W}(喘|说不出|呼吸|透不过|咽不下|吞不下)",
+            r"(呼吸|喘气){g}(特别|非常|很|好)?(急|快){W}([4-9]\d|[四五六七八九]十)(多)?(下|次)",
         ),
-        excludes=(r"(爬楼|上楼|上坡|走路|走快|快走|跑步|运动|活动|干活|干点活|一动就|锻炼|跑两步|走几步|上几层|体育课)",
-                  r"(鼻塞|鼻子堵|感冒鼻子)",),
+        excludes=(r"(爬{g}楼|上楼|上坡|走路|走快|快走|跑步|运动|活动|干活|干点活|一动就|锻炼|跑两步|走几步|上几层|体育课)",
+                  r"(鼻塞|鼻子堵|感冒鼻子)",
+                  r"(让我|令人|令我|让人|叫人|尴尬|无语|美到|帅到|丑到|卷到|穷到|窒息感|窒息的(爱|感觉|操作|气氛)|题|作业|操作|气氛)"),
+    ),
+    RedFlagRule(  # orthopnoea: breathless so that the patient has to sit up
+        "breathing",
+        triggers=(r"(躺不下|躺不平|不能平躺|没法平躺|不敢平躺|不能躺|躺不了|一躺{g}就{g}(憋|喘|上不来|喘不)|只能坐着|得坐起来|要坐起来"
+                  r"|坐起来才|要坐着才|坐着才能|坐着才好|坐着{g}(喘|睡)|只能{g}坐|只能半躺|垫高{g}才)",),
+        requires=(r"(喘|憋|气短|气急|气促|呼吸|上不来气|透不过气|没气)",),
+        excludes=(r"(鼻塞|鼻子堵|反流|反酸|烧心|腰|背|颈椎|骨折|伤口|刀口|孕|胎)",),
     ),
     RedFlagRule(
         "breathing",
@@ -124,11 +156,22 @@ RULES: tuple[RedFlagRule, ...] = (
         "unconscious",
         triggers=(
             r"(昏迷|不省人事|不醒人事|叫不醒|喊不醒|意识不清|意识模糊|没有意识|没意识|失去意识|失去知觉|晕倒|晕过去|昏倒|昏过去|"
-            r"晕厥|倒地不起|倒在地上|(叫|喊|拍|摇)[^，。]{0,4}不醒|没了意识|没了知觉|失去了意识|一头栽倒|突然倒下|没反应"
+            r"晕厥|倒地不起|倒在地上|(叫|喊|拍|摇|推)[^，。]{0,4}不醒|(叫|喊)[^，。]{0,3}不(应|答应)|没了意识|没了知觉|失去了意识|一头栽倒|突然倒下|没反应"
             r"|没有反应|人事不省|神志不清|不认人了)",
         ),
         excludes=(r"(差点|险些|快要|快晕|晕车|晕船|晕机|晕血|晕针|醉|游戏|打游戏|装|假装|低血糖史|看到血)",
-                  r"(手机|电脑|网页|系统|app|小程序|按钮|点了|消息|发了|他对我|她对我|老公对|叫他|说他|发信息)"),
+                  r"(手机|电脑|网页|系统|app|小程序|按钮|点了|消息|发了|他对我|她对我|老公对|叫他|说他|发信息)",
+                  r"(睡得{g}(沉|香|死|熟)(?![^。]*(呼噜|鼾|呼吸|喘|打呼|嘴唇|没反应|抽|喝|吃了|药))|"
+                  r"赖床|懒觉|起床|上学|迟到|闹钟|上班|睡眠监测|鼾症|睡眠门诊|平时|每天晚上|每晚|要晕|都要晕|晕倒了都|吓晕|气晕|笑晕|美晕|帅晕"
+                  r"|(看到|看见|听到){W}(账单|价格|价钱|分数|成绩|房价|工资))"),
+        message_excludes=(r"(报告|心电图|CT|核磁|脑电图|检查结果|结果出|化验单|打印|动态心电|holter|片子)",),
+        strong_only=True,
+    ),
+    RedFlagRule(  # shock: very low blood pressure with signs of poor perfusion
+        "unconscious",
+        triggers=(r"(血压|高压|收缩压){g}(突然)?{g}(掉到|降到|掉|降|只有|才|测出来)?{g}([4-7]\d)(/|／|\s|多|了|$)",),
+        requires=(r"(冷汗|虚汗|眼前{g}(发黑|黑)|晕倒|晕过去|发软|迷糊|叫不醒|脸{g}(苍白|煞白)|手脚{g}(冰|凉))",),
+        excludes=(r"(低压|舒张压|心率|心跳|脉搏|血糖|血氧|低血压|平时|一直|有点)",),
     ),
     RedFlagRule(
         "cardiac_arrest",
@@ -148,20 +191,57 @@ RULES: tuple[RedFlagRule, ...] = (
         ),
         excludes=(r"(痔疮{g}(出血|便血)|牙龈|刷牙|血丝|一点点|一点血|少量|月经|例假|大姨妈|来事|经期|流鼻血{g}一会)",),
     ),
+    RedFlagRule(  # very heavy menstrual bleeding with signs of blood loss
+        "heavy_bleeding",
+        triggers=(r"(月经|例假|大姨妈|经血|来事|下面){W}(湿透|一小时{W}(换|湿|透)|止不住|像{g}(水|自来水|流水)|哗哗|一股一股|大得吓人"
+                  r"|多得吓人|特别多|非常多|好多)",),
+        requires=(r"(头晕|发晕|晕|眼{g}(黑|发黑|花)|心慌|站不稳|站不住|乏力|没力气|脸{g}(白|苍白|煞白)|湿透)",),
+        excludes=(r"(每次|每个月|一直都|老是|经常)",),
+    ),
+    RedFlagRule(  # upper GI bleeding: black, tar-like stools, repeated or with signs of blood loss
+        "heavy_bleeding",
+        triggers=(r"(黑便|柏油|拉黑|解黑|(黑色|黑漆漆|黑乎乎|乌黑|漆黑|黑黑)的?{g}(大便|便|稀便|屎|粑粑)"
+                  r"|(大便|便便|屎|粑粑|拉的|解的){W}(黑|柏油|沥青|墨))",),
+        requires=(r"(头晕|发晕|晕|乏力|没力气|没劲|无力|虚|站不稳|站不住|走不稳|发飘|眼前{g}(发黑|黑)|眼睛{W}(发黑|黑)|眼发黑|心慌"
+                  r"|心跳{g}快|出汗|冷汗|脸{g}(白|煞白|苍白|没血色)|好几次|[二三四五六七八九几两3-9]{1,2}次|多次|好几回|几回|又拉|一直拉"
+                  r"|一天{W}(次|回)|晕倒|昏|腿软|吐{G}(血|咖啡))",),
+        excludes=(r"(补铁|铁剂|铁片|硫酸亚铁|铋|黑芝麻|猪血|鸭血|血豆腐|中药|蓝莓|桑葚|活性炭|墨鱼|乌贼|火龙果|巧克力)",),
+    ),
     RedFlagRule(
         "vomiting_blood",
-        triggers=(r"(吐血|呕血|(吐|呕)(了|出){G}血|咯血|咳血|咳了{G}血|咳出{G}血|吐{g}(咖啡色|咖啡渣|鲜红))",),
+        triggers=(r"(吐血|呕血|(吐|呕)(了|出){G}血|咯血|咳血|咳了{G}血|咳出{G}血|吐{G}(咖啡色|咖啡渣|咖啡样|鲜红))",),
         excludes=(r"(想吐血|气得|要吐血|让人吐血|得吐血|得我吐血|吐血三升|吐血了都|让我吐血|简直吐血|血丝|痰里|痰中|带血丝|牙龈"
-                  r"|刷牙|鼻血{g}流到)",),
+                  r"|刷牙|鼻血{g}流到)",
+                  r"((累|气|忙|熬|卷|苦|虐|坑|亏|心疼|肉疼|无语|郁闷)(到|得|的|成)?{g}(吐血|呕血)|气吐血|吐血(推荐|整理|总结|安利|价))"),
     ),
     RedFlagRule(
         "seizure",
-        triggers=(r"(抽搐|抽风|惊厥|癫痫发作|癫痫犯了|癫痫又犯|羊角风犯|羊癫疯犯|羊癫疯发作|口吐白沫|四肢抽|浑身抽|全身抽"
+        triggers=(r"((发|犯|闹|抽)了?(羊角风|羊癫疯|羊羔疯|癫痫)|(羊角风|羊癫疯|羊羔疯)(又)?(发|犯)|抽了{g}([\d一二三四五六七八九十几]+|好几)分(钟|种)"
+                  r"|抽{g}(还没停|停不下|不停)|一直{g}抽(?!烟|血|水|空|奖)|(手脚|四肢|全身|浑身|胳膊腿){g}(一抽一抽|乱抖|抽动|抖个不停)|抽搐|抽风|惊厥|癫痫发作|癫痫犯了|癫痫又犯|羊角风犯|羊癫疯犯|羊癫疯发作|口吐白沫|四肢抽|浑身抽|全身抽"
                   r"|手脚抽动|"
                   r"翻白眼{g}(抽|不醒|没反应)|抽过去|抽起来|(人|孩子|宝宝|他|她|娃|媳妇|老婆|老公|爸|妈|儿子|女儿)抽了(?!{g}(血"
                   r"|烟|根|口|空|奖|签|脂|水))|牙关紧(咬|闭)|抽得{g}(厉害|不停|停不下)|抽了{g}(一阵|几分钟|好几分钟))",),
-        excludes=(r"(眼皮|眼睛|眼角|嘴角|脸部|面部|面肌|脸上|肌肉|手指|小腿|腿|脚|胃|肚子){g}(抽搐|跳|抽)",
-                  r"(抽筋|抽血|抽烟|抽空|抽奖|抽查|抽时间|抽样|抽脂|抽水|抽签|抽屉|抽出)",),
+        excludes=(r"(眼皮|眼睛|眼角|嘴角|脸部|面部|面肌|脸上|肌肉|手指|小腿|(?<!胳膊)腿|(?<!手)脚|胃|肚子){g}(抽搐|跳|抽)",
+                  r"(抽筋|抽血|抽烟|抽空|抽奖|抽查|抽时间|抽样|抽脂|抽水|抽签|抽屉|抽出)",
+                  r"(笑|乐)(到|得|的)?{g}(抽搐|抽风|抽)|(抽动|抖|抽)了?一下|抽动症|多动症|老爱|总爱|故意|给{g}(他|她|我|你)看"),
+    ),
+    RedFlagRule(  # a generalised fit told as 全身抽筋 (cramp words) with a sign of a seizure
+        "seizure",
+        triggers=(r"((全身|浑身|四肢|身子|身体|手脚){g}(抽筋|抽|一抽一抽|发抖{g}停不下|僵直|挺直|发僵)|突然{g}抽筋|吐白沫|犯病{g}抽"
+                  r"|翻白眼|(两眼|眼睛|眼){g}(发直|上翻|往上翻))",),
+        requires=(r"(白沫|牙关|牙{g}咬{g}(紧|死)|咬{g}(紧|死)|咬舌|咬到舌头|翻白眼|眼睛{g}(翻|上翻|往上|发直|直了)|眼{g}往上翻|叫不应|喊不应"
+                  r"|叫不醒|喊不醒|没反应|没意识|不省人事|倒地|倒在|犯病|发作|尿裤子|尿了|嘴唇{g}(紫|青)|手脚{g}(乱抖|一抽一抽|抽动)"
+                  r"|(全身|浑身|身子){g}(僵直|挺直|发僵))",),
+        excludes=(r"(小腿|腿肚|脚|游泳|运动|跑步|缺钙|补钙|刷牙|牙膏|螃蟹|翻白眼{g}(瞪|看)|抽动症|多动症|老爱|总爱|故意|给{g}(他|她|我|你)看)",),
+    ),
+    RedFlagRule(  # a fit that stopped, with the patient still confused afterwards
+        "seizure",
+        triggers=(r"(抽完|抽过了|抽过{g}(一次|一回|一阵)|抽停了|抽了{g}(一阵|一会|几分钟|好几分钟|几下)|不抽了|停止抽|抽搐{g}(停|完|过后|之后|以后)|发作完|犯完病"
+                  r"|突然{g}(抽了|抽起来|抽过去|抽搐|犯病|发病{g}抽)|停了以后|停下来以后|醒过来以后|醒了以后)",),
+        requires=(r"(抽过{g}(一次|一回|一阵)|抽|犯病|发作|惊厥)",
+                  r"(迷糊|迷瞪|发懵|懵了|糊涂|不认人|不认识人|不清醒|醒不过来|没醒|叫不醒|喊不醒|叫不应|问{g}(啥|什么|话){g}(都)?"
+                  r"(不知道|不回答|不答)|意识|答非所问|说胡话|两眼发直|眼神发直|发呆|呆呆)"),
+        excludes=(r"(抽了一下|吓得|打针|抽血|抽烟|抽筋|小腿|腿|脚)",),
     ),
     RedFlagRule(
         "anaphylaxis",
@@ -174,38 +254,72 @@ RULES: tuple[RedFlagRule, ...] = (
         excludes=(r"(鼻炎|过敏性鼻炎|季节性|每年|春天|过敏原|查过敏|过敏史|脱敏)",),
     ),
     RedFlagRule("anaphylaxis", triggers=(r"(过敏性休克|严重过敏反应|喉头水肿)",)),
+    RedFlagRule(  # mouth or face swelling after food, a sting or a drug, with the airway involved (cough, wheeze)
+        "anaphylaxis",
+        triggers=(r"(吃|喝|尝|舔|过敏|蛰|蜇|咬|打了|打完|输|风团|荨麻疹|疹子|起包|疙瘩)",),
+        requires=(r"(嘴|嘴唇|嘴巴|脸|舌头|眼皮|眼睛|喉咙|嗓子|口腔|上颚|全身){g}(都|也|一下)?{g}(肿|胀)",
+                  r"(咳|喘|呼吸|哨音|响声|呼哧|嘶嘶|憋|声音{g}(哑|变)|嗓子{g}(紧|哑|堵)|喉咙{g}(紧|堵)|说不出话|吞不下|流口水)"),
+        excludes=(r"(牙|智齿|腮腺|扁桃体|感冒|中耳炎|蚊子|淋巴|甲状腺|火锅|辣|上火|烫|有点肿|微肿|稍微|一点点)",),
+    ),
     RedFlagRule(
         "poisoning",
         triggers=(
-            r"(中毒|误服|误食|误喝|喝了{W}(农药|敌敌畏|百草枯|除草剂|杀虫剂|消毒液|84|洁厕|汽油|煤油|甲醇|假酒|老鼠药|耗子药)|"
+            r"(中毒|误服|误食|误喝|(喝|吃|吞)了?{g}(农药|敌敌畏|百草枯|除草剂|杀虫剂|老鼠药|耗子药|毒鼠强)|喝了{W}(农药|敌敌畏|百草枯|除草剂|杀虫剂|消毒液|84|洁厕|汽油|煤油|甲醇|假酒|老鼠药|耗子药)|"
             r"吃了{W}(老鼠药|耗子药|农药|毒蘑菇|野蘑菇|杀虫剂|干燥剂|电池|磁铁)|煤气{g}(中毒|熏)|一氧化碳|烧炭|(煤气|燃气"
             r"|天然气){g}(泄漏|漏气)|把{W}(洗衣液|洗洁精|消毒液|84|农药|洁厕灵|酒精|汽油|敌敌畏|老鼠药|杀虫剂|指甲油|电池"
-            r"|干燥剂){g}(喝|吃|吞|咽)(了|下))",
+            r"|干燥剂){W}(喝|吃|吞|咽)(了|下))",
         ),
-        excludes=(r"(食物中毒|轻微|有点|会不会中毒|中毒性|中毒了吗|可能是{g}中毒|是不是{g}中毒)",),
+        excludes=(r"(食物中毒|轻微|有点|会不会中毒|中毒性|中毒了吗|可能是(?!煤气|燃气|一氧化碳){g}中毒|是不是{g}中毒)",),
+        message_excludes=(VISITING,),
+    ),
+    RedFlagRule(  # wild mushrooms followed by vomiting, diarrhoea or confusion
+        "poisoning",
+        triggers=(r"(吃|炒|煮|炖|采|捡){W}(野生菌|野蘑菇|野菌|菌子|蘑菇|鸡枞|见手青|牛肝菌|毒菌)",),
+        requires=(r"(吐|泻|拉|迷糊|糊涂|说胡话|胡言乱语|颠三倒四|小人|幻觉|看见{W}(不存在|东西)|抽|昏|晕|黄|尿少|肚子{g}(疼|痛)|不认人)",),
+        excludes=(r"(能不能吃|能吃吗|可以吃吗|怎么分辨|怎么辨别|怎么区分|有没有毒|有毒吗)",),
+    ),
+    RedFlagRule(  # a child who swallowed an adult's medicine, or several tablets of anything
+        "poisoning",
+        triggers=(r"(吃|吞|咽|嚼|啃|舔){W}({ADULT_DRUGS}|(大人|奶奶|爷爷|外婆|外公|姥姥|姥爷|妈妈|爸爸|老人|我|爸|妈)(的|吃的){W}(药|片|粒"
+                  r"|胶囊|丸))",
+                  r"({ADULT_DRUGS}|(大人|奶奶|爷爷|外婆|外公|姥姥|姥爷|妈妈|爸爸|老人|我|爸|妈)(的|吃的){W}(药|片|粒|胶囊|丸)){W}(吃|吞"
+                  r"|咽|嚼|啃)",
+                  r"(吃|吞|咽)了?{W}(半板|一板|一整板|好几片|几片|好几粒|几粒|好几颗|几颗|一把|一瓶|半瓶|一盒|\d+片|当糖|当糖豆){W}(药|片"
+                  r"|粒|颗|丸)?",
+                  r"(药|药片|药丸|胶囊){W}当{g}(糖|糖豆|零食)"),
+        requires=(KIDS,),
+        excludes=(r"(舔了一下|舔了舔|碰了一下|退烧|感冒|消炎|益生菌|维生素|维C|钙|鱼肝油|医生开的|按说明|遵医嘱|说明书|剂量|给{g}(孩子|宝宝|娃)吃|喂)",),
+        message_excludes=(VISITING,),
     ),
     RedFlagRule(
         "overdose",
         triggers=(
-            r"(吃了|吞了|喝了|服了){W}(一整瓶|一瓶|整瓶|半瓶|一整板|一板|好几板|一大把|一把|好多片|很多片|几十片|\d{2,}多?片"
+            r"(吃了|吞了|喝了|服了){W}(一整瓶|一瓶|整瓶|半瓶|一整盒|一盒|整盒|半盒|好几盒|一整板|一板|好几板|一大把|一把|好多片|很多片|几十片|\d{2,}多?片"
             r"|\d+多片|"
             r"三十多片)(的)?{W}(药|安眠药|安定|降压药|降糖药|止痛药|布洛芬|对乙酰氨基酚|扑热息痛|阿司匹林|片)?",
-            r"(药|安眠药|安定|降糖药|降压药){g}(吃多了|吃多|吃过量|过量|吃了双份{W}(晕|吐|迷糊))",
+            r"(吃了|吞了|喝了|服了|吃下|吞下|吃|吞){W}(\d{2,}多?|[二三四五六七八九]?十[一二三四五六七八九几]?多?|几十|[二三四五六七八九]十几)"
+            r"(片|粒|颗|个|丸)",
+            r"(把|将){W}(一整瓶|一瓶|整瓶|半瓶|一整板|一板|好几板|一整盒|一盒|整盒|好几盒|所有的?|全部的?){W}(药|片|粒|胶囊)?{W}(全|都"
+            r"|一下|一口气|一次)?{g}(吃|吞|喝)(了|下|掉|光)",
+            r"(药|安眠药|安定|降糖药|降压药){g}(吃多了(?!一片|一粒|半片)|吃多(?!少|了|久|长|长时间)|吃过量|过量|吃了双份{W}(晕|吐|迷糊))",
             r"(药物过量|服药过量)",
         ),
-        excludes=(r"(维生素|钙片|益生菌|健胃消食|山楂|鱼油|保健品|糖丸|维C)",),
+        excludes=(r"(维生素|钙片|益生菌|健胃消食|山楂|鱼油|保健品|糖丸|维C|一天{g}吃|每天|分{g}次|疗程)",),
+        message_excludes=(VISITING,),
     ),
     RedFlagRule(
         "fever_stiff_neck",
         triggers=(r"(发烧|发热|高烧|烧到|体温|\d{2}(\.\d)?度)",),
-        requires=(r"(脖子{g}(硬|僵|发硬|梗|转不动|低不下)|颈部?{g}(僵硬|强直)|颈强直|出血点|紫斑|瘀斑{W}不退)",),
+        requires=(r"(脖子{g}(硬|僵|发硬|梗|转不动|低不下|(不能|没法|弯不|低不)(弯|低|动|转)|不让{g}(碰|摸|动)|不给{g}(碰|摸|动)|一碰就{g}(哭|叫|疼))|颈部?{g}(僵硬|强直)"
+                  r"|颈强直|低不(了|下)头|出血点|紫斑|瘀斑{W}不退|囟门{g}(鼓|凸|膨|突))",),
         excludes=(r"(落枕|睡落枕|颈椎病)",),
     ),
     RedFlagRule(
         "child_fever_confusion",
-        triggers=(r"(发烧|发热|高烧|烧到|\d{2}(\.\d)?度)",),
+        triggers=(r"(发烧|发热|高烧|高热|烧到|烧得|烧的|烧了|\d{2}(\.\d)?度)",),
         requires=(KIDS, r"(迷糊|叫不醒|喊不醒|不太醒|不醒|意识|嗜睡|一直睡不醒|昏睡|胡言乱语|说胡话|不认人|精神{g}(特别|很"
-                        r"|极)差{W}(叫|醒)|"
+                        r"|极)差{W}(叫|醒)|(两眼|眼睛|眼神|眼){g}(发直|直勾勾|直直|发呆|呆滞|呆|不动)|反应{g}(慢|呆|迟钝|差)|呆呆|发呆"
+                        r"|叫{g}(他|她)?{g}(不理|不应|没反应)|尖叫|囟门{g}(鼓|凸|膨|突)|"
                   r"抽|惊厥|翻白眼|没反应|软绵绵{W}(叫|醒)|呼吸{g}(急促|困难))"),
         cancels=frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA}),
     ),
@@ -218,17 +332,18 @@ RULES: tuple[RedFlagRule, ...] = (
     ),
     RedFlagRule(
         "pregnancy_pain",
-        triggers=(r"(肚子|腹部|小腹|下腹|肚皮){g}(剧痛|疼得{W}(厉害|受不了|打滚|直不起)|痛得{W}(厉害|受不了|打滚|直不起)|"
+        triggers=(r"(肚子|腹部|小腹|下腹|肚皮){G}(剧痛|疼得{W}(厉害|受不了|打滚|直不起|要命|要死|晕)|痛得{W}(厉害|受不了|打滚|直不起|要命|晕)|"
                   r"一阵一阵{g}(剧痛|疼得厉害)|硬得像|特别疼|很疼很疼|绞痛)",
                   r"(破水|羊水破|羊水{g}流|胎动{g}(消失|没了|停了|感觉不到|明显减少)|感觉不到胎动)",
-                  r"(头痛|头疼|头晕){W}(眼花|看不清|视物模糊|抽搐|血压高)"),
+                  r"(头痛|头疼|头晕){W}(眼花|发花|眼睛花|看不清|视物模糊|抽搐|血压高|血压{g}1[5-9]\d)"),
         requires=(PREGNANT,),
         cancels=frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA}),
     ),
     RedFlagRule(
         "suicide",
         triggers=(
-            r"(自杀|轻生|寻死|寻短见|死掉|想去死|一死了之|(药|安眠药){W}攒|攒{W}(药|安眠药)|一次(全|都)吃|一口气全吃|不想活"
+            r"(自杀|轻生|寻死|寻短见|死掉|想去死|一死了之|一走了之|再也不{g}醒|不想{g}拖累|(想|要)从{W}(楼上|楼顶|天台|桥上|窗户)"
+            r"{g}跳|(天台|楼顶){W}不想下|写好{g}遗书|遗书{g}(写好|写完|都写|放在|留)|(今晚|今天|明天)就{g}(结束|走了|了结)|药{g}(都)?攒好|(想|打算|准备|干脆)[^。？吗]{0,6}(一次|一口气|一下){g}(吃完|吃光|吞完|全吞)(?![^。]*(吗|还是))|(药|安眠药){W}攒|攒{W}(药|安眠药)|一次(全|都)吃|一口气全吃|不想活"
             r"|活着没意思|活着没意义|活着{g}(没什么意思|有什么意思|太累了没意思)|活不下去|想死|死了算了|"
             r"死了就好了|一了百了|结束{g}(自己|生命|这一切)|了结{g}(自己|生命)|去死|不如死|跳楼|跳河|跳江|上吊|割腕|"
             r"安眠药{M}(攒|存|一次吃|全吃)|(攒|存)了?{g}(一瓶|很多|好多|一堆)?{g}安眠药|写好了遗书|写遗书|想消失|离开这个世界)",
@@ -236,15 +351,17 @@ RULES: tuple[RedFlagRule, ...] = (
         excludes=(r"(想死你|想死我|想死他|想死她|想死大家|想死了你|想死你们|笑死|累死|热死|烦死|饿死|困死|气死|吓死|急死|忙死"
                   r"|冷死|"
                   r"馋死|撑死|疼死|痒死|美死|乐死)(?!.*不想活)",
-                  r"(预防|防止|干预|热线|科普|讲座|论文|研究|课题|新闻|电视剧|电影|小说|游戏里|歌词|防自杀)",
+                  r"(预防|防止|干预|热线|科普|讲座|论文|研究|课题|防自杀|(新闻|电视剧|电影|小说|游戏里|歌词)(?![^。]*(我|俺|自己)))",
                   r"(从来没|从没|没有想过|没想过|不会自杀|不是想|不会想不开)"),
+        message_excludes=(VISITING,),
         cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
         crisis=True,
     ),
     RedFlagRule(
         "self_harm",
-        triggers=(r"(自残|自伤|伤害自己|划自己|割自己|划手腕|割手腕|拿刀{g}(划|割){g}自己|撞墙{W}(停不下|头破)|烫自己|掐自己)",),
+        triggers=(r"(自残|自伤|伤害自己|划自己|割自己|把自己{W}(划|割|烫|戳)|划手腕|割手腕|拿刀{g}(划|割){g}自己|撞墙{W}(停不下|头破)|烫自己|掐自己)",),
         excludes=(r"(预防|防止|科普|讲座|新闻|电视剧|电影|小说|从来没|没有过)",),
+        message_excludes=(VISITING,),
         cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
         crisis=True,
     ),
@@ -260,15 +377,16 @@ RULES: tuple[RedFlagRule, ...] = (
     ),
     RedFlagRule(
         "worst_headache",
-        triggers=(r"(头|脑袋){M}(痛|疼)",),
+        triggers=(r"(头|脑袋|后脑勺|后脑|脑壳){M}(痛|疼)", r"(头|脑袋|后脑勺|后脑|脑壳){W}像{g}被{W}(棍子|锤子|棒子|砖头|闷棍){W}(打|敲|砸)"),
         requires=(r"(从来没{g}这么|这辈子最|一辈子最|前所未有|从没{g}这么|像{g}(炸开|要炸|爆炸|裂开|劈开|被打了一棍)|炸裂|"
-                  r"要裂开|突然{g}剧烈|剧烈{g}(头痛|头疼)|突然{W}(最|特别){g}厉害|最厉害的一次)",),
+                  r"要裂开|突然{g}剧烈|剧烈{g}(头痛|头疼)|突然{W}(最|特别){g}厉害|最厉害的一次|要炸|炸开|欲裂|这辈子{g}没{g}这么"
+                  r"|像{g}被{g}(棍子|锤子|棒子|砖头|人){g}(打|敲|砸))",),
         excludes=(r"(偏头痛{W}老毛病|熬夜|喝酒后|宿醉|感冒)",),
     ),
     RedFlagRule(
         "diabetic_emergency",
-        triggers=(r"(血糖|低血糖|高血糖|糖尿病)",),
-        requires=(r"(迷糊|意识|叫不醒|喊不醒|说胡话|胡言乱语|昏迷|昏过去|晕倒|晕过去|抽|不认人|反应{g}(慢|迟钝)|烂苹果"
+        triggers=(r"(血糖|低血糖|高血糖|糖尿病|胰岛素|降糖药)",),
+        requires=(r"(迷糊|糊涂|叫不太醒|喊不太醒|意识|叫不醒|喊不醒|说胡话|胡言乱语|昏迷|昏过去|晕倒|晕过去|抽|不认人|反应{g}(慢|迟钝)|烂苹果"
                   r"|呼吸{g}(深快|又深又快)|"
                   r"测不出|爆表|HI|高出{g}范围|打不醒)",),
         cancels=frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA}),
@@ -311,12 +429,15 @@ RULES: tuple[RedFlagRule, ...] = (
     RedFlagRule(
         "elderly_fall",
         triggers=(r"(摔|跌|滑|绊){g}(倒|了|跤)", r"(倒在地上|倒地)"),
-        requires=(r"(起不来|站不起来|爬不起来|动不了|不能动|腿{g}(变短|外旋|歪)|大腿根{W}(疼|痛)|髋{W}(疼|痛))",),
+        requires=(r"(起不来|站不起来|爬不起来|在地上躺了|躺了{g}(一夜|一晚|一宿|半天|一上午|一下午)|动不了|不能动|腿{g}(变短|外旋|歪)|大腿根{W}(疼|痛)|髋{W}(疼|痛))",),
     ),
     RedFlagRule(
         "acute_abdomen",
-        triggers=(r"(肚子|腹部|肚皮){g}(硬得像{g}(木板|板|石头)|硬邦邦|像板一样|板状|僵硬{W}(碰都不能碰|不能碰"
-                  r"|一碰就疼))", r"板状腹"),
+        triggers=(r"(肚子|腹部|肚皮){M}(硬得像{g}(木板|板|石头)|板一样硬|硬邦邦|像板一样|板状|僵硬{W}(碰都不能碰|不能碰"
+                  r"|一碰就疼))", r"板状腹",
+                  r"(肚子|腹部|肚皮)[^。！？；]{0,14}(硬得像{g}(木板|板|石头)|板一样硬|硬邦邦)(?![^。]*(健身|腹肌|练))",
+                  r"(肚子|腹部|肚皮){g}胀得{g}像{g}(鼓|皮球|气球){W}(吐|不放屁|没排气|没放屁|拉不出)"),
+        excludes=(r"(健身|腹肌|练出来|练的)",),
     ),
     RedFlagRule(
         "hypertensive_crisis",
@@ -332,7 +453,7 @@ RULES: tuple[RedFlagRule, ...] = (
                   r"高处坠落|坠楼|被刀{g}(扎|捅|砍)|刀{g}(扎进|捅进|插进)|捅伤|枪伤|骨头{g}(戳|露|刺){g}出来|开放性骨折"
                   r"|被{g}压在下面|"
                   r"被毒蛇|毒蛇咬|被蛇咬|蛇咬伤|中暑{W}(昏|晕倒|意识|抽|叫不醒|不出汗{W}高烧))",),
-        excludes=(r"(擦伤|擦破|皮外伤|没事|一点点|轻微|剐蹭|康复|复查|后遗症|半年|\d+年|几年|个月)",),
+        excludes=(r"(擦伤|擦破|皮外伤|没事|一点点|轻微|剐蹭|康复|复查|后遗症|半年|\d+年|几年|个月|记性|性格|认知|以后|之后)",),
     ),
 )
 
@@ -342,22 +463,28 @@ _SPLIT = re.compile(r"[，。！？；,.!?;…\n]+|(?=但是|(?<![喘说睡比�
 _NEG_BEFORE = re.compile(r"(没有|没|无|未曾|未|并不|并没有|不再|否认|不是|也没|都没|从来没|从没|不太|不怎么|不是很|不算"
                          r"|不)(出现|发生|感到|觉得|什么|任何|明显|过)?$")
 _NEG_AFTER = re.compile(r"^(的话)?(已经|早就|都|也)?(没有了|没了|好了|消失了|缓解了|不疼了|不痛了|停了|止住了|没事了)")
-_HISTORY = re.compile(r"(以前|之前|从前|曾经|过去|早年|小时候|年轻时|年轻的时候|去年|前年|几年前|\d+年前"
+_HISTORY = re.compile(r"(以前|之前|从前|曾经|(?<![睡晕昏抽死背憋缓])过去(?!了)|早年|小时候|年轻时|年轻的时候|去年|前年|几年前|\d+年前"
+                      r"|上一胎|上胎|头胎|第一胎|生老大|生大宝|生[^，。！？；]{0,2}(老大|大宝|头胎)的?时候|当年|那时候|那会|早些年|前些年|早几年|前几年"
+                      r"|(大学|高中|初中|中学|小学|读书|上学|念书|年轻)(时|的时候|那会|那时)|上个月|上个?星期|上周|上礼拜"
                       r"|[一二两三四五六七八九十几]+年前|"
-                      r"[一二两三四五六七八九十几\d]+个月前|上次|上回|那次|有一次|好久以前|那年|年前)")
+                      r"[一二两三四五六七八九十几\d]+个月前|上次|上回|那次|有一次|好久以前|那年|年前)(?!就?开始|起|以来|到现在|至今|一直)")
 _EXPERIENTIAL = re.compile(r"^[^，。]{0,3}过(?!来|去|敏|度|量|多|头|不|气|于)")
-_RESOLVED = re.compile(r"(好了|没事了|好多了|恢复了|恢复正常|缓解了|正常了|消失了|不疼了|不痛了|痊愈|康复了|没再|没有再|不再)")
-_RECURRENCE = re.compile(r"(又|再次|复发|还在|还是|至今|到现在|一直没好|加重)")
+_RESOLVED = re.compile(r"(好了|没事了|好多了|恢复了|恢复正常|缓解了|正常了|消失了|不疼了|不痛了|痊愈|康复了|没再|没有再|不再"
+                       r"|走出来|挺过来|熬过来|(?<![睡晕昏抽死背憋])过去了|现在[^，。！？；]{0,2}(挺好|很好|好好的|都好)|早就好|早没)")
+_RECURRENCE = re.compile(r"(又(?!怀|生|要|想|有了|来问|去)|再次(?!怀|生)|复发|还在|还是|至今|到现在|一直没好|加重)")
 _RECENT = re.compile(r"(刚才|刚刚|就在刚才|几分钟前|半小时前|一小时前|正在)")
 _INFO = re.compile(
-    r"(能吃|能不能|可以吃|可不可以|的病人|患者|应该怎么|该怎么|怎么回事|什么原因|会怎样|会怎么样|有什么后果|有什么危害"
+    r"((?<!可)能吃|能不能|可以吃|可不可以|的病人|患者|应该怎么|该怎么|怎么回事|什么原因|会怎样|会怎么样|有什么后果|有什么危害"
     r"|有什么影响|(怎么|如何|怎样|该怎么)(预防|防止|避免|急救|处理|护理|判断|识别|治疗|办理|区分|分辨|做)|预防|防范|急救(知识"
     r"|方法|措施|常识|培训|课)|"
     r"了解|咨询|科普|知识|讲座|常识|(挂|看)(什么|哪个|哪|啥)科|什么科|哪个科|什么症状|哪些症状|症状(是|有)|(是|有)(什么"
     r"|哪些)(原因|区别|症状|表现|征兆|先兆)|"
     r"的原因|注意(什么|事项|哪些)|有什么(征兆|先兆|表现)|先兆|征兆|表现是|能报销|医保|保险|费用|多少钱|是什么病|是什么意思"
     r"|什么意思|"
-    r"写论文|考试|题目|课本|培训|演练|学习)"
+    r"写论文|考试|题目|课本|培训|演练|学习|"
+    r"第一步|是不是要先|要先[^。！？；]{0,12}再|应该先|该先|先[^，。！？；]{0,2}(断电|关电|拉闸)[^。！？；]{0,12}再|黄金[^，。！？；]{0,2}(时间|抢救|\d)|抢救时间|最有效|几分钟内|"
+    r"的人[^。！？；]{0,12}(要不要|应该|该|是不是|能不能|可以)|(的时候|时)(要不要|应该|该|能不能|可以|能|怎么办|怎么处理)|(吃|喝)多少|一次[^，。！？；]{0,2}最多|最多[^，。！？；]{0,2}(吃|能)"
+    r"|最大剂量|多久(算|是|才)?正常|是正常的吗|算正常)"
 )
 _HYPOTHETICAL = re.compile(r"(如果|万一|假如|要是|假设|假若|会不会|是不是会|怕|担心|以防|防止|可能会|容易|风险|"
                            r"几率|概率|遗传)")
@@ -373,6 +500,14 @@ _WEAK_ACUTE = re.compile(r"(突然|忽然|一下子|今天|今早|早上|昨晚|
 _PERSON = re.compile(r"(我|俺|孩子|宝宝|小孩|老人|老公|老婆|爱人|家里|他|她|儿子|女儿|爸|妈|爷|奶|外公|外婆|姥|婆婆|公公|老伴"
                      r"|朋友|同事|邻居|有人)")
 _PERFECTIVE = re.compile(r"^(了|着|啦)")
+# An animal as the one who is ill (a vet's case): 我家狗吃了老鼠药, 猫喘不上气; not 被狗咬, 遛狗的时候, 猫毛过敏.
+_PET_SUBJECT = re.compile(r"(^|家|家的|的|医生|你好|请问|这只|那只|一只)(小)?(狗|猫|宠物|兔子|仓鼠|鹦鹉|泰迪|金毛|柯基|哈士奇|二哈|比熊|博美|柴犬"
+                          r"|布偶|英短|橘猫|狗子)(狗|咪|子)?(?!毛|粮|窝|屎|尿|咬|抓|挠|过敏)")
+_PET_HUMAN = re.compile(r"(被|让|给)(小)?(狗|猫)|(我|俺|他|她|自己|孩子|宝宝|小孩|老人|老公|老婆|爱人|儿子|女儿|爸|妈|爷|奶|外公|外婆|人)(?!家)")
+_FIRST_PERSON = re.compile(r"(我|俺|自己)")
+# Someone who watched an accident and now has nightmares: the question is about the witness, not the victim.
+_WITNESS = re.compile(r"(亲眼|目睹|看到|看见|见到|撞见|围观|梦到|梦见)")
+_AFTERMATH = re.compile(r"(噩梦|恶梦|睡不着|失眠|闪回|阴影|一想起来|忘不掉|忘不了|心理[^，。！？；]{0,2}(阴影|创伤|咨询|医生)|创伤|老想|一闭眼)")
 
 
 class RedFlagResult(BaseModel):
@@ -388,6 +523,12 @@ def split_clauses(text: str) -> list[str]:
     return [c for c in _SPLIT.split(text) if c and c.strip()]
 
 
+def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The last occurrence of the pattern in the text."""
+    matches = list(pattern.finditer(text))
+    return matches[-1] if matches else None
+
+
 def _cancelled(rule: RedFlagRule, clause: str, match: re.Match[str], later: list[str], text: str) -> bool:
     """Whether the context of this trigger occurrence says it is not happening now to someone (see module doc)."""
     before, after = clause[: match.start()], clause[match.end() :]
@@ -396,20 +537,26 @@ def _cancelled(rule: RedFlagRule, clause: str, match: re.Match[str], later: list
         return True
     if _STRONG_ACUTE.search(clause):
         return False
-    if MEDIA in cancels and _MEDIA.search(text[: max(text.find(clause), 0) + match.start()]):
+    told = text[: max(text.find(clause), 0) + match.start()]
+    pet, witness, media = _last(_PET_SUBJECT, told), _last(_WITNESS, told), _last(_MEDIA, told)
+    if not rule.crisis and pet and not _PET_HUMAN.search(told[pet.end() :]) and len(told) - pet.end() <= 8:
+        return True
+    if witness and _AFTERMATH.search(text) and not _FIRST_PERSON.search(told[witness.end() :]) and len(told) - witness.end() <= 15:
+        return True
+    if MEDIA in cancels and media and not (rule.crisis and _FIRST_PERSON.search(told[media.end() :])):
         return True
     if HYPOTHETICAL in cancels and _HYPOTHETICAL.search(clause):
         return True
-    if HISTORY_RESOLVED in cancels and _HISTORY.search(before) and _RESOLVED.search("".join(later) + after):
+    if HISTORY_RESOLVED in cancels and _HISTORY.search(before) and _RESOLVED.search(after + "".join(later)):
         return True
     if _WEAK_ACUTE.search(clause) or (_PERFECTIVE.match(after) and _PERSON.search(text)):
         return False
     if HISTORY in cancels:
-        rest = "".join(later) + after
+        rest = after + "".join(later)
         past = _HISTORY.search(before) or _EXPERIENTIAL.match(after) or _RESOLVED.search(rest)
         if past and not _RECURRENCE.search(rest) and not _RECENT.search(text):
             return True
-    if INFO in cancels and _INFO.search(clause):
+    if INFO in cancels and _INFO.search(clause) and not _STRONG_ACUTE.search(text):
         return True
     return CHRONIC in cancels and bool(_CHRONIC.search(clause))
 
@@ -444,7 +591,8 @@ def _fires(rule: RedFlagRule, clauses: list[str], text: str) -> bool:
     for index, clause in enumerate(clauses):
         if any(p.search(clause) for p in rule.compiled["excludes"]):
             continue
-        if message_excluded and not (_STRONG_ACUTE.search(clause) or _WEAK_ACUTE.search(clause)):
+        acute = _STRONG_ACUTE.search(clause) or (not rule.strong_only and _WEAK_ACUTE.search(clause))
+        if message_excluded and not acute:
             continue
         for pattern in rule.compiled["triggers"]:
             for match in pattern.finditer(clause):

@@ -60,6 +60,36 @@ _VITAL_BEFORE = re.compile(
 _VITAL_AFTER = re.compile(r"^\s*(度|多度|次|下|斤|公斤|千克|mmol|毫摩尔|毫米汞柱|mmHg|/|／|左右|多)", re.IGNORECASE)
 _DEGREE_DECIMAL = re.compile(r"(\d{2})度([一二三四五六七八九])(?![十百])")
 
+# Phone typos and homophones of red-flag words (pinyin input picks the wrong character). Phrase-level only, so that
+# the wrong character is fixed only where it cannot be meant: 叫不性 → 叫不醒, 喘不上起 → 喘不上气, 冷汉 → 冷汗.
+_TYPO_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"(叫|喊|拍|摇|推|弄)(都|也)?不(性|星|幸|兴|型)", r"\1\2不醒"),
+        (r"(喘不上|喘不过|喘不来|上不来|透不过|吸不上|换不过|喘不动|提不上|接不上)(起|器|汽|弃)", r"\1气"),
+        (r"(憋|没|断|咽)(汽)(?=了)", r"\1气"),
+        (r"抽(畜|蓄|触)(?=了|起来|着|不停|得|的|，|。|！| |$|口吐|眼|翻|倒|叫|昏)", "抽搐"),
+        (r"(冷|虚|满头大|一身大)汉", r"\1汗"),
+        (r"(晕|昏)到(?=了|在|地|过去)", r"\1倒"),
+        (r"呼吸困(南|男|楠)", "呼吸困难"),
+        (r"口吐白(末|抹|墨|膜)", "口吐白沫"),
+        (r"(昏|婚|混)(谜|米|弥)", "昏迷"),
+        (r"(脑|心)(埂|耿)", r"\1梗"),
+        (r"中(疯|峰)(?=了|啦)", "中风"),
+        (r"(嘴|脸|口角)(外|崴)了", r"\1歪了"),
+        (r"(窒|至)(习|吸)(?!惯)", "窒息"),
+        (r"休(课|刻)(?=了)", "休克"),
+        (r"(抽|呕|吐)(学|雪)(?=了|，|。| |$)", r"\1血"),
+    )
+)
+
+
+def fix_typos(text: str) -> str:
+    """Fixes the common phone typos of red-flag words (see `_TYPO_FIXES`)."""
+    for pattern, repl in _TYPO_FIXES:
+        text = pattern.sub(repl, text)
+    return text
+
 
 def chinese_number(run: str) -> str | None:
     """一百五 → '150', 三十九 → '39', 三十八点五 → '38.5', 九十 → '90'; None when it is not a plain number."""
@@ -130,4 +160,5 @@ def normalize(text: str) -> str:
     text = _SPACES.sub(" ", text).strip()
     text = _replace_numerals(text)
     text = _SPACE_BETWEEN_CJK.sub("", text)
+    text = fix_typos(text)
     return _REPEATED_PUNCT.sub(r"\1", text)

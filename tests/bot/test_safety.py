@@ -58,3 +58,20 @@ def test_clauses_split_on_punctuation_and_turning_words(text: str, clauses: list
 def test_cancelled_triggers_are_reported_as_suppressed() -> None:
     assert "chest_pain" in suppressed(normalize("想了解怎么预防心梗"))
     assert suppressed(normalize("今天天气不错")) == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [("叫不性了", "叫不醒了"), ("喘不上起", "喘不上气"), ("孩子抽畜了", "孩子抽搐了"), ("出冷汉", "出冷汗"), ("晕到了", "晕倒了"),
+     ("口吐白末", "口吐白沫"), ("这样不行", "这样不行"), ("抽出时间", "抽出时间"), ("一条大汉", "一条大汉")],
+)
+def test_typos_of_red_flag_words_are_fixed_in_normalisation(raw: str, clean: str) -> None:
+    assert normalize(raw) == clean
+
+
+def test_pets_witnesses_and_visits_are_not_emergencies_but_the_patient_still_is() -> None:
+    assert not check(normalize("我家狗吃了老鼠药")).emergency
+    assert check(normalize("我家孩子吃了老鼠药")).emergency
+    assert not check(normalize("前几天亲眼看到车祸 一直做噩梦")).emergency
+    assert not check(normalize("朋友吃安眠药自杀 现在在你们医院住院 能去探视吗")).emergency
+    assert check(normalize("我家狗死了 我也不想活了")).crisis_hotline
