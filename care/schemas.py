@@ -84,6 +84,12 @@ VitalIn = Annotated[
 ]
 
 
+class AlertOut(BaseModel):
+    tier: Literal["mild", "moderate", "severe"]
+    direction: Literal["high", "low"]
+    reading: str = Field(description="e.g. 血压 165/102 mmHg")
+
+
 class VitalOut(BaseModel):
     id: str
     kind: str
@@ -94,6 +100,7 @@ class VitalOut(BaseModel):
     context: str | None = None
     measured_at: datetime
     source: str
+    alert: AlertOut | None = Field(None, description="set when the reading is out of the patient's range")
 
 
 class VitalList(BaseModel):

@@ -65,6 +65,24 @@ class Settings(BaseSettings):
     voice_api_base: str = "https://dyvmsapi.aliyuncs.com"
     platform_timeout_seconds: float = 5.0
 
+    # Follow-up plans and reminders (care/, messaging/)
+    care_timezone: str = "Asia/Shanghai"
+    quiet_hours_start: str = "21:30"  # local; reminders due inside quiet hours move to its end (not emergencies)
+    quiet_hours_end: str = "07:30"
+    plan_horizon_days: int = 14  # recurrences are materialised this far ahead and topped up by the scheduler
+    reminder_batch_size: int = 500  # occurrences per delivery job
+    reminder_lease_seconds: int = 120  # a picked-up occurrence not finished by then is re-enqueued
+    delivery_max_attempts: int = 3  # per channel, for retryable errors
+    delivery_retry_base_seconds: int = 30  # backoff: base * 4^(attempt-1)
+    wechat_reminder_template_id: str = "REMINDER_TEMPLATE"
+    wechat_alert_template_id: str = "HEALTH_ALERT_TEMPLATE"
+    sms_template_reminder: str = "SMS_REMINDER"  # params: name, time, item
+    sms_template_alert: str = "SMS_HEALTH_ALERT"  # params: name, detail
+    sms_template_family: str = "SMS_FAMILY_NOTICE"  # params: name (the patient), time, item
+    voice_tts_reminder: str = "TTS_REMINDER"  # params: name, item
+    voice_tts_alert: str = "TTS_HEALTH_ALERT"  # params: name, detail
+    voice_show_number: str = ""
+
     @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.instance_dir / 'kangban.db'}"

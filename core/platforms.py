@@ -45,3 +45,21 @@ def sms() -> Any:
         access_key_id=s.sms_access_key_id, access_key_secret=s.sms_access_key_secret, sign_name=s.sms_sign_name,
         api_base=s.sms_api_base, timeout=s.platform_timeout_seconds,
     ))
+
+
+def wecom() -> Any:
+    from platforms.wecom import WeComPlatform
+
+    return _cached("wecom", lambda s: WeComPlatform(
+        corpid=s.wecom_corpid, secret=s.wecom_secret, agentid=s.wecom_agentid or 0, redis_client=redis_ext.client(),
+        api_base=s.wecom_api_base or None, timeout=s.platform_timeout_seconds,
+    ))
+
+
+def voice() -> Any:
+    from platforms.aliyun import AliyunVoiceClient
+
+    return _cached("voice", lambda s: AliyunVoiceClient(
+        access_key_id=s.sms_access_key_id, access_key_secret=s.sms_access_key_secret, api_base=s.voice_api_base,
+        called_show_number=s.voice_show_number or None, timeout=s.platform_timeout_seconds,
+    ))

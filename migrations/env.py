@@ -9,6 +9,7 @@ import bot.models  # noqa: F401  (every domain's tables join Base.metadata)
 import care.models  # noqa: F401
 import console.models  # noqa: F401
 import identity.models  # noqa: F401
+import messaging.models  # noqa: F401
 from core.config import load_settings
 from core.db import Base
 

@@ -22,7 +22,7 @@ def test_scheduler_and_worker_purge_refresh_tokens_of_long_dead_sessions(app, ph
         family.expires_at = utcnow() - timedelta(days=8)
         db.session().commit()
 
-        assert tick() == ["identity.jobs.purge_expired"]
+        assert "identity.jobs.purge_expired" in tick()
         assert tick() == []  # not again until its interval has passed
         SimpleWorker([redis_ext.queue("low")], connection=redis_ext.client()).work(burst=True)
 
