@@ -14,3 +14,7 @@ eval-bot: train-bot  ## held-out evaluation of the bot as the API answers (start
 	  .venv/bin/python scripts/eval_bot.py --rasa http://127.0.0.1:5099; rc=$$?; kill $$pid; exit $$rc
 eval-bot-fallback:  ## the same evaluation in degraded mode (no Rasa)
 	scripts/setup --dev && .venv/bin/python scripts/eval_bot.py --fallback-only
+bench:  ## benchmarks (not tests): bot understand vs Rasa, reminders batched vs naive; ratios from the same run
+	scripts/setup --dev && scripts/rasa/train.sh
+	.venv/bin/python -m bench.bot_understand --rasa-workers 2
+	.venv/bin/python -m bench.reminders --patients 20000 --fanout 5000 --naive 1000
