@@ -112,6 +112,17 @@ class WxMessageAPI(_Group):
         return int(result.get("msgid", 0))
 
 
+class WxUserAPI(_Group):
+    """Official-account followers."""
+
+    def get_user_info(self, openid: str) -> dict[str, Any]:
+        """``subscribe`` (1 = follows), ``unionid`` when the account is bound to an open-platform account.
+
+        https://developers.weixin.qq.com/doc/offiaccount/User_Management/Get_users_basic_information_UnionID.html
+        """
+        return dict(self._call("cgi-bin/user/info", lambda: self._client.user.get(openid)))
+
+
 class WxMediaAPI(_Group):
     """Temporary media (3 days)."""
 
@@ -136,7 +147,7 @@ class WxMediaAPI(_Group):
 
 
 class WeChatPlatform:
-    """A wechatpy ``WeChatClient`` for one mini-program, with token storage in Redis.
+    """A wechatpy ``WeChatClient`` for one mini-program or official account, with token storage in Redis.
 
     ``platform.login``, ``platform.message`` and ``platform.media`` group the endpoints; the
     common ones are also reachable directly (``platform.code_to_session(...)``).
@@ -150,6 +161,7 @@ class WeChatPlatform:
         self.login = WxLoginAPI(self)
         self.message = WxMessageAPI(self)
         self.media = WxMediaAPI(self)
+        self.user = WxUserAPI(self)
 
     def _call(self, endpoint: str, fn: Callable[[], T]) -> T:
         return call_with_token_retry(self.client, PLATFORM, endpoint, fn)
@@ -170,6 +182,13 @@ class WeChatPlatform:
 
     def send_custom_text(self, openid: str, text: str) -> None:
         self.message.send_custom_text(openid, text)
+
+    def send_template_message(self, openid: str, template_id: str, data: dict[str, Any], url: str | None = None,
+                              mini_program: dict[str, str] | None = None) -> int:
+        return self.message.send_template_message(openid, template_id, data, url, mini_program)
+
+    def get_user_info(self, openid: str) -> dict[str, Any]:
+        return self.user.get_user_info(openid)
 
     def upload_media(self, media_type: str, filename: str, content: bytes,
                      content_type: str | None = None) -> str:

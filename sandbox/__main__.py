@@ -14,7 +14,13 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from sandbox.app import create_sandbox_app
 
 
-class QuietRequestHandler(WSGIRequestHandler):
+class KeepAliveRequestHandler(WSGIRequestHandler):
+    """HTTP/1.1, so clients keep their connections open as they do with the real platforms."""
+
+    protocol_version = "HTTP/1.1"
+
+
+class QuietRequestHandler(KeepAliveRequestHandler):
     """No line per request: a parent that pipes stderr and never reads it must not block us."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
@@ -30,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     config = json.loads(args.config.read_text(encoding="utf-8"))
     port = args.port if args.port is not None else int(config.get("port", 8801))
-    handler = WSGIRequestHandler if args.access_log else QuietRequestHandler
+    handler = KeepAliveRequestHandler if args.access_log else QuietRequestHandler
     server = make_server(args.host, port, create_sandbox_app(config), threaded=True, request_handler=handler)
 
     def stop(_signum: int, _frame: FrameType | None) -> None:

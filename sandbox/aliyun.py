@@ -1,4 +1,4 @@
-"""Aliyun Dysmsapi ``SendSms`` (under /aliyun/sms) and Dyvmsapi ``SingleCallByTts`` (/aliyun/voice).
+"""Aliyun Dysmsapi ``SendSms`` / ``SendBatchSms`` (under /aliyun/sms) and Dyvmsapi ``SingleCallByTts`` (/aliyun/voice).
 
 RPC style: every parameter in the query string or a form body, signed with signature v1
 (HMAC-SHA1 over the percent-encoded, sorted parameters).
@@ -13,6 +13,7 @@ import json
 import re
 import secrets
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -104,17 +105,20 @@ def _phones(value: str) -> list[str]:
     return [p.strip() for p in value.split(",") if p.strip()]
 
 
-def _rate_limited(c: SandboxContext, phone: str, template: str) -> bool:
+def _take_permits(c: SandboxContext, phones: list[str], template: str) -> bool:
+    """Per-number flow control, all or nothing: False (and nothing counted) if any number is over a limit."""
     limits = {**DEFAULT_LIMITS, **c.setting("aliyun", "sms_limits", {})}
     now = c.state.now()
+    windows = (("per_minute", 60), ("per_hour", 3600), ("per_day", 86400))
+    wanted = Counter(phones)
     with c.state.lock:
-        sent = [t for t in c.state.sms_sent.get((phone, template), []) if t > now - 86400]
-        windows = (("per_minute", 60), ("per_hour", 3600), ("per_day", 86400))
-        if any(sum(1 for t in sent if t > now - span) >= limits[name] for name, span in windows):
-            return True
-        sent.append(now)
-        c.state.sms_sent[(phone, template)] = sent
-    return False
+        recent = {p: [t for t in c.state.sms_sent.get((p, template), []) if t > now - 86400] for p in wanted}
+        for phone, count in wanted.items():
+            if any(sum(1 for t in recent[phone] if t > now - span) + count > limits[name] for name, span in windows):
+                return False
+        for phone, count in wanted.items():
+            c.state.sms_sent[(phone, template)] = recent[phone] + [now] * count
+    return True
 
 
 @sms_bp.route("/", methods=["GET", "POST"])
@@ -128,34 +132,74 @@ def send_sms() -> Response:
     params, refused = _authenticate(c, host, "2017-05-25")
     if refused is not None:
         return refused
-    if params["Action"] != "SendSms":
-        return _answer(host, "InvalidAction.NotFound",
-                       "Specified api is not found, please check your url and method.", 404)
+    if params["Action"] == "SendSms":
+        return _send_sms(c, host, params)
+    if params["Action"] == "SendBatchSms":
+        return _send_batch_sms(c, host, params)
+    return _answer(host, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.", 404)
+
+
+def _check_template(c: SandboxContext, host: str, sign_names: list[str], template: str,
+                    template_params: list[Any]) -> Response | None:
+    sms = c.config.get("aliyun", {}).get("sms", {})
+    if any(name not in sms.get("sign_names", []) for name in sign_names):
+        return _answer(host, "isv.SMS_SIGNATURE_ILLEGAL", "该账号下找不到对应签名")
+    if not all(isinstance(p, dict) for p in template_params):
+        return _answer(host, "isv.INVALID_JSON_PARAM", "JSON参数不合法，只接受字符串值")
+    required = sms.get("templates", {}).get(template)
+    if required is not None and any(name not in p for p in template_params for name in required):
+        return _answer(host, "isv.TEMPLATE_MISSING_PARAMETERS", "模板缺少变量")
+    return None
+
+
+def _json_param(params: dict[str, str], name: str, default: str) -> Any:
+    try:
+        return json.loads(params.get(name) or default)
+    except ValueError:
+        return None
+
+
+def _send_sms(c: SandboxContext, host: str, params: dict[str, str]) -> Response:
     for name in ("PhoneNumbers", "SignName", "TemplateCode"):
         if not params.get(name):
             return _answer(host, f"Missing{name}", f"{name} is mandatory for this action.", 400)
     phones = _phones(params["PhoneNumbers"])
     if not phones or len(phones) > 1000 or not all(MOBILE_RE.match(p) for p in phones):
         return _answer(host, "isv.MOBILE_NUMBER_ILLEGAL", "非法手机号")
-    sms = c.config.get("aliyun", {}).get("sms", {})
-    if params["SignName"] not in sms.get("sign_names", []):
-        return _answer(host, "isv.SMS_SIGNATURE_ILLEGAL", "该账号下找不到对应签名")
-    try:
-        template_params = json.loads(params.get("TemplateParam") or "{}")
-    except ValueError:
+    template_params = _json_param(params, "TemplateParam", "{}")
+    if (refused := _check_template(c, host, [params["SignName"]], params["TemplateCode"], [template_params])):
+        return refused
+    return _deliver(c, host, params["TemplateCode"], [(phone, params["SignName"], template_params) for phone in phones],
+                    out_id=params.get("OutId"))
+
+
+def _send_batch_sms(c: SandboxContext, host: str, params: dict[str, str]) -> Response:
+    """https://help.aliyun.com/zh/sms/developer-reference/api-dysmsapi-2017-05-25-sendbatchsms"""
+    for name in ("PhoneNumberJson", "SignNameJson", "TemplateCode"):
+        if not params.get(name):
+            return _answer(host, f"Missing{name}", f"{name} is mandatory for this action.", 400)
+    phones, signs = _json_param(params, "PhoneNumberJson", "[]"), _json_param(params, "SignNameJson", "[]")
+    template_params = _json_param(params, "TemplateParamJson", "[]")
+    if not (isinstance(phones, list) and isinstance(signs, list) and isinstance(template_params, list)) \
+            or len(signs) != len(phones) or (template_params and len(template_params) != len(phones)):
         return _answer(host, "isv.INVALID_JSON_PARAM", "JSON参数不合法，只接受字符串值")
-    if not isinstance(template_params, dict):
-        return _answer(host, "isv.INVALID_JSON_PARAM", "JSON参数不合法，只接受字符串值")
-    required = sms.get("templates", {}).get(params["TemplateCode"])
-    if required is not None and any(name not in template_params for name in required):
-        return _answer(host, "isv.TEMPLATE_MISSING_PARAMETERS", "模板缺少变量")
-    for phone in phones:
-        if _rate_limited(c, phone, params["TemplateCode"]):
-            return _answer(host, "isv.BUSINESS_LIMIT_CONTROL", "触发号码天级流控Permits:10")
+    if not phones or len(phones) > 100 or not all(isinstance(p, str) and MOBILE_RE.match(p) for p in phones):
+        return _answer(host, "isv.MOBILE_NUMBER_ILLEGAL", "非法手机号")
+    template_params = template_params or [{} for _ in phones]
+    if (refused := _check_template(c, host, signs, params["TemplateCode"], template_params)):
+        return refused
+    return _deliver(c, host, params["TemplateCode"], list(zip(phones, signs, template_params, strict=True)))
+
+
+def _deliver(c: SandboxContext, host: str, template: str, messages: list[tuple[str, str, Any]],
+             out_id: str | None = None) -> Response:
+    """All or nothing, as the gateway answers one code for the request: flow control on any number refuses it."""
+    if not _take_permits(c, [phone for phone, _, _ in messages], template):
+        return _answer(host, "isv.BUSINESS_LIMIT_CONTROL", "触发号码天级流控Permits:10")
     biz_id = f"{secrets.randbelow(10**15):015d}^{secrets.randbelow(10**10):010d}"
-    for phone in phones:
-        c.state.record_message("sms", phone, template=params["TemplateCode"], params=template_params,
-                               sign_name=params["SignName"], biz_id=biz_id, out_id=params.get("OutId"))
+    for phone, sign, template_params in messages:
+        c.state.record_message("sms", phone, template=template, params=template_params, sign_name=sign,
+                               biz_id=biz_id, out_id=out_id)
     return _answer(host, "OK", "OK", BizId=biz_id)
 
 

@@ -72,21 +72,42 @@ def wechat_phone_code() -> Response:
 
 @bp.post("/wechat/subscriptions")
 def wechat_subscriptions() -> Response:
-    """The user accepted ``wx.requestSubscribeMessage``: grant credits, or long-term consent."""
-    c, body = ctx(), _body("appid", "openid", "template_id")
+    """The user accepted ``wx.requestSubscribeMessage``: grant credits, or long-term consent.
+
+    ``openids`` (a list) instead of ``openid`` grants the same to many users at once (benchmarks).
+    """
+    c, body = ctx(), _body("appid", "template_id")
     appid = _wechat_appid(body)
-    key = (appid, str(body["openid"]), str(body["template_id"]))
+    openids = body.get("openids") if "openids" in body else [body.get("openid")]
+    if not isinstance(openids, list) or not openids or not all(isinstance(o, str) and o for o in openids):
+        raise BadRequest("invalid_field", "openid (or openids, a list) is required")
+    credits = body.get("credits", 1)
+    if not isinstance(credits, int) or credits < 0:
+        raise BadRequest("invalid_field", "credits must be a non-negative integer")
     with c.state.lock:
-        grant = c.state.subscriptions.setdefault(key, {"credits": 0, "long_term": False})
-        if body.get("long_term"):
-            grant["long_term"] = True
-        else:
-            credits = body.get("credits", 1)
-            if not isinstance(credits, int) or credits < 0:
-                raise BadRequest("invalid_field", "credits must be a non-negative integer")
-            grant["credits"] += credits
+        for openid in openids:
+            grant = c.state.subscriptions.setdefault((appid, openid, str(body["template_id"])),
+                                                     {"credits": 0, "long_term": False})
+            if body.get("long_term"):
+                grant["long_term"] = True
+            else:
+                grant["credits"] += credits
         answer = dict(grant)
-    return jsonify(appid=appid, openid=key[1], template_id=key[2], **answer)
+    return jsonify(appid=appid, openid=openids[-1], template_id=str(body["template_id"]), **answer)
+
+
+@bp.post("/wechat/oa-followers")
+def wechat_oa_follow() -> Response:
+    """A user follows (or, with ``"follow": false``, unfollows) an official account."""
+    c, body = ctx(), _body("appid", "openid")
+    appid = _wechat_appid(body)
+    key = (appid, str(body["openid"]))
+    with c.state.lock:
+        if body.get("follow", True):
+            c.state.oa_followers[key] = {"unionid": body.get("unionid"), "subscribe_time": int(c.state.now())}
+        else:
+            c.state.oa_followers.pop(key, None)
+    return jsonify(appid=appid, openid=key[1], follows=key in c.state.oa_followers)
 
 
 def _alipay_app(body: dict[str, Any]) -> dict[str, Any]:
@@ -148,6 +169,15 @@ def add_fault() -> Response:
                   delay_ms=int(body.get("delay_ms") or 0), remaining=times)
     ctx().state.add_fault(fault)
     return jsonify(endpoint=fault.endpoint, times=times), 201
+
+
+@bp.get("/faults")
+def pending_faults() -> Response:
+    """Faults not yet played in full: a test can wait until a call has reached the platform."""
+    state = ctx().state
+    with state.lock:
+        found = [{"endpoint": f.endpoint, "remaining": f.remaining} for f in state.faults]
+    return jsonify(faults=found, count=len(found))
 
 
 @bp.delete("/faults")

@@ -46,6 +46,7 @@ def _write_private(path: pathlib.Path, data: dict[str, object]) -> None:
 
 def _new_credentials(port: int) -> tuple[dict[str, object], dict[str, str]]:
     wechat_appid, wechat_secret = "wx" + secrets.token_hex(8), secrets.token_hex(16)
+    oa_appid, oa_secret, oa_token = "wx" + secrets.token_hex(8), secrets.token_hex(16), _alnum(32)
     corpid, corp_secret, agentid = "ww" + secrets.token_hex(8), _alnum(43), "1000002"
     alipay_app_id = "2021" + "".join(secrets.choice(string.digits) for _ in range(12))
     app_key, app_public = _rsa_pair()
@@ -56,7 +57,8 @@ def _new_credentials(port: int) -> tuple[dict[str, object], dict[str, str]]:
 
     sandbox_config: dict[str, object] = {
         "port": port,
-        "wechat": {"apps": [{"appid": wechat_appid, "secret": wechat_secret, "type": "miniprogram"}],
+        "wechat": {"apps": [{"appid": wechat_appid, "secret": wechat_secret, "type": "miniprogram"},
+                            {"appid": oa_appid, "secret": oa_secret, "type": "official_account", "token": oa_token}],
                    "token_ttl": 7200, "code_ttl": 300},
         "wecom": {"corps": [{"corpid": corpid, "secret": corp_secret, "agentid": agentid}]},
         "alipay": {
@@ -80,6 +82,9 @@ def _new_credentials(port: int) -> tuple[dict[str, object], dict[str, str]]:
     client = {
         "WECHAT_APPID": wechat_appid,
         "WECHAT_SECRET": wechat_secret,
+        "WECHAT_OA_APPID": oa_appid,
+        "WECHAT_OA_SECRET": oa_secret,
+        "WECHAT_OA_TOKEN": oa_token,
         "WECOM_CORPID": corpid,
         "WECOM_SECRET": corp_secret,
         "WECOM_AGENTID": agentid,

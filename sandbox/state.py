@@ -38,6 +38,8 @@ class SandboxState:
     wechat_phone_codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     # (appid, openid, template_id) -> {"credits": n, "long_term": bool}
     subscriptions: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+    # (official account appid, openid) -> {"unionid": ..., "subscribe_time": t}: users who follow it
+    oa_followers: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     media: dict[str, dict[str, Any]] = field(default_factory=dict)
     alipay_auth_codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     alipay_access_tokens: dict[str, dict[str, Any]] = field(default_factory=dict)

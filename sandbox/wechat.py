@@ -29,6 +29,7 @@ ERRMSG = {
     41001: "access_token missing",
     41008: "missing code",
     42001: "access_token expired",
+    43004: "require subscribe hint",
     43101: "user refuse to accept the msg",
     44002: "empty post data",
     45009: "reach max api daily quota limit",
@@ -36,6 +37,7 @@ ERRMSG = {
     45047: "out of response count limit",
     47001: "data format error",
     47003: "argument invalid!",
+    48001: "api unauthorized",
 }
 
 TOKEN_ENDPOINTS = {"/cgi-bin/token", "/cgi-bin/stable_token", "/sns/jscode2session"}
@@ -65,20 +67,29 @@ def _faults_and_token() -> Response | None:
         return faulted
     if request.path in TOKEN_ENDPOINTS:
         return None
-    token = request.args.get("access_token")
-    if not token:
-        return wx_error(41001)
-    with c.state.lock:
-        record = c.state.tokens.get(token)
-    if record is None or record["kind"] != "wechat":
-        return wx_error(40001)
-    if record["expires_at"] <= c.state.now():
-        return wx_error(42001)
+    record = live_token("wechat", invalid_errcode=40001)
+    if isinstance(record, int):
+        return wx_error(record)
     request.environ["sandbox.appid"] = record["app"]
     return None
 
 
-def _json_body() -> dict[str, Any] | None:
+def live_token(kind: str, *, invalid_errcode: int) -> dict[str, Any] | int:
+    """The request's access token record of `kind`, or the errcode saying why not (missing, invalid, expired)."""
+    c = ctx()
+    token = request.args.get("access_token")
+    if not token:
+        return 41001
+    with c.state.lock:
+        record = c.state.tokens.get(token)
+    if record is None or record["kind"] != kind:
+        return invalid_errcode
+    if record["expires_at"] <= c.state.now():
+        return 42001
+    return dict(record)
+
+
+def json_body() -> dict[str, Any] | None:
     try:
         data = json.loads(request.get_data(as_text=True) or "null")
     except ValueError:
@@ -124,7 +135,7 @@ def token() -> Response:
 @bp.post("/cgi-bin/stable_token")
 def stable_token() -> Response:
     """https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-access-token/getStableAccessToken.html"""
-    body = _json_body() or {}
+    body = json_body() or {}
     if body.get("grant_type") != "client_credential":
         return wx_error(40002)
     if (error := _check_app(body.get("appid"), body.get("secret"))) is not None:
@@ -184,7 +195,7 @@ def getuserphonenumber() -> Response:
     """https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/user-info/phone-number/getPhoneNumber.html"""
     c = ctx()
     appid = request.environ["sandbox.appid"]
-    body = _json_body()
+    body = json_body()
     if body is None:
         return wx_error(47001)
     record = _take_code(c.state.wechat_phone_codes, body.get("code"), appid)
@@ -214,7 +225,7 @@ def subscribe_send() -> Response:
     """https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-message-management/subscribe-message/sendMessage.html"""
     c = ctx()
     appid = request.environ["sandbox.appid"]
-    body = _json_body()
+    body = json_body()
     if body is None:
         return wx_error(47001)
     touser, template_id = body.get("touser"), body.get("template_id")
@@ -245,7 +256,7 @@ def subscribe_send() -> Response:
 def custom_send() -> Response:
     """https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/kf-mgnt/kf-message/sendCustomMessage.html"""
     c = ctx()
-    body = _json_body()
+    body = json_body()
     if body is None:
         return wx_error(47001)
     if not body.get("touser"):
@@ -268,7 +279,7 @@ def custom_send() -> Response:
 def template_send() -> Response:
     """https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html"""
     c = ctx()
-    body = _json_body()
+    body = json_body()
     if body is None:
         return wx_error(47001)
     if not body.get("touser"):
@@ -277,6 +288,13 @@ def template_send() -> Response:
         return wx_error(40037)
     if not isinstance(body.get("data"), dict):
         return wx_error(47003, "argument invalid! data is empty")
+    appid = request.environ["sandbox.appid"]
+    if (c.wechat_app(appid) or {}).get("type") != "official_account":
+        return wx_error(48001)  # template messages belong to official accounts
+    with c.state.lock:
+        follows = (appid, body["touser"]) in c.state.oa_followers
+    if not follows:
+        return wx_error(43004)  # the user does not follow the account (any more)
     msgid = secrets.randbelow(10**18)
     c.state.record_message(
         "wechat.template", body["touser"], app=request.environ["sandbox.appid"],
@@ -284,6 +302,24 @@ def template_send() -> Response:
         miniprogram=body.get("miniprogram"), msgid=msgid,
     )
     return wx_ok(msgid=msgid)
+
+
+@bp.get("/cgi-bin/user/info")
+def user_info() -> Response:
+    """https://developers.weixin.qq.com/doc/offiaccount/User_Management/Get_users_basic_information_UnionID.html"""
+    c = ctx()
+    appid, openid = request.environ["sandbox.appid"], request.args.get("openid", "")
+    if not openid:
+        return wx_error(40003)
+    with c.state.lock:
+        follower = c.state.oa_followers.get((appid, openid))
+    if follower is None:
+        return wx_ok(subscribe=0, openid=openid)
+    info: dict[str, Any] = {"subscribe": 1, "openid": openid, "language": "zh_CN",
+                            "subscribe_time": follower["subscribe_time"], "subscribe_scene": "ADD_SCENE_QR_CODE"}
+    if follower.get("unionid"):
+        info["unionid"] = follower["unionid"]
+    return wx_ok(**info)
 
 
 def upload_media(owner: str) -> Response:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 from typing import Any
 
@@ -10,7 +9,7 @@ from flask import Blueprint, Response, request
 
 from sandbox.context import apply_fault, ctx
 from sandbox.state import Fault
-from sandbox.wechat import get_media, issue_token, upload_media, wx_error, wx_ok
+from sandbox.wechat import get_media, issue_token, json_body, live_token, upload_media, wx_error, wx_ok
 
 bp = Blueprint("wecom", __name__, url_prefix="/wecom")
 
@@ -44,26 +43,12 @@ def _faults_and_token() -> Response | None:
         return faulted
     if request.path == "/wecom/cgi-bin/gettoken":
         return None
-    token = request.args.get("access_token")
-    if not token:
-        return _error(41001)
-    with c.state.lock:
-        record = c.state.tokens.get(token)
-    if record is None or record["kind"] != "wecom":
-        return _error(40014)
-    if record["expires_at"] <= c.state.now():
-        return _error(42001)
+    record = live_token("wecom", invalid_errcode=40014)
+    if isinstance(record, int):
+        return _error(record)
     request.environ["sandbox.corpid"] = record["app"]
     request.environ["sandbox.agentid"] = record["agentid"]
     return None
-
-
-def _json_body() -> dict[str, Any] | None:
-    try:
-        data = json.loads(request.get_data(as_text=True) or "null")
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
 
 
 @bp.get("/cgi-bin/gettoken")
@@ -88,7 +73,7 @@ def _split(value: Any) -> list[str]:
 def message_send() -> Response:
     """https://developer.work.weixin.qq.com/document/path/90236"""
     c = ctx()
-    body = _json_body()
+    body = json_body()
     if body is None:
         return _error(47001, "data format error")
     if str(body.get("agentid", "")) != request.environ["sandbox.agentid"]:
@@ -116,7 +101,7 @@ def message_send() -> Response:
 def add_msg_template() -> Response:
     """https://developer.work.weixin.qq.com/document/path/92135"""
     c = ctx()
-    body = _json_body()
+    body = json_body()
     if body is None:
         return _error(47001, "data format error")
     external = _split(body.get("external_userid"))

@@ -88,6 +88,30 @@ def test_second_code_within_a_minute_hits_flow_control(sandbox, sms):
     assert [m["params"]["code"] for m in sandbox.messages(to="13800138000")] == ["3", "1"]
 
 
+def test_batch_sms_gives_each_number_its_own_parameters(sandbox, sms):
+    biz_id = sms.send_batch_sms(["13800138000", "13900139000"], "SMS_100000002",
+                                [{"name": "张大爷", "time": "08:00"}, {"name": "李阿姨", "time": "08:00"}])
+
+    assert [m["params"]["name"] for m in sandbox.messages(to="13800138000")] == ["张大爷"]
+    assert [m["params"]["name"] for m in sandbox.messages(to="13900139000")] == ["李阿姨"]
+    assert {m["biz_id"] for m in sandbox.messages()} == {biz_id}
+
+
+def test_batch_sms_is_all_or_nothing_under_flow_control(sandbox, sms):
+    sms.send_sms("13800138000", LOGIN_TEMPLATE, {"code": "1"})
+    with pytest.raises(QuotaError):
+        sms.send_batch_sms(["13900139000", "13800138000"], LOGIN_TEMPLATE, [{"code": "2"}, {"code": "3"}])
+    assert sandbox.messages(to="13900139000") == []  # refused as a whole: the other number got nothing either
+    sms.send_sms("13900139000", LOGIN_TEMPLATE, {"code": "4"})  # and its own minute is not used up
+
+
+def test_batch_sms_with_mismatched_parameters_is_refused(sandbox, sms):
+    with pytest.raises(PermanentError) as caught:
+        sms.send_batch_sms(["13800138000", "13900139000"], LOGIN_TEMPLATE, [{"code": "1"}])
+    assert caught.value.errcode == "isv.INVALID_JSON_PARAM"
+    assert sandbox.messages() == []
+
+
 @pytest.mark.parametrize(("fault", "error_type"), [
     ({"errcode": "isv.BUSINESS_LIMIT_CONTROL"}, QuotaError),
     ({"errcode": "isp.SYSTEM_ERROR"}, RetryableError),

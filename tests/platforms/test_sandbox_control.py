@@ -10,7 +10,8 @@ import requests
 from sandbox.devkeys import CLIENT_FILE, SANDBOX_FILE, generate
 
 REQUIRED_SETTINGS = {
-    "WECHAT_APPID", "WECHAT_SECRET", "WECHAT_API_BASE", "WECOM_CORPID", "WECOM_SECRET", "WECOM_AGENTID",
+    "WECHAT_APPID", "WECHAT_SECRET", "WECHAT_API_BASE", "WECHAT_OA_APPID", "WECHAT_OA_SECRET", "WECHAT_OA_TOKEN",
+    "WECOM_CORPID", "WECOM_SECRET", "WECOM_AGENTID",
     "WECOM_API_BASE", "ALIPAY_APP_ID", "ALIPAY_APP_PRIVATE_KEY", "ALIPAY_PUBLIC_KEY", "ALIPAY_AES_KEY",
     "ALIPAY_GATEWAY", "SMS_ACCESS_KEY_ID", "SMS_ACCESS_KEY_SECRET", "SMS_SIGN_NAME", "SMS_API_BASE",
     "VOICE_API_BASE", "SMS_TEMPLATE_LOGIN_CODE",
@@ -37,7 +38,8 @@ def test_devkeys_are_reused_and_follow_the_port(tmp_path):
 
 def test_apps_lists_what_is_configured(sandbox):
     apps = requests.get(f"{sandbox.base}/_sandbox/apps", timeout=5).json()
-    assert apps == {"wechat": [sandbox.env["WECHAT_APPID"]], "alipay": [sandbox.env["ALIPAY_APP_ID"]],
+    assert apps == {"wechat": [sandbox.env["WECHAT_APPID"], sandbox.env["WECHAT_OA_APPID"]],
+                    "alipay": [sandbox.env["ALIPAY_APP_ID"]],
                     "wecom": [sandbox.env["WECOM_CORPID"]]}
 
 

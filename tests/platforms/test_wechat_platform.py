@@ -195,11 +195,22 @@ def test_custom_text_is_delivered(sandbox, wechat):
     assert (message["channel"], message["content"]) == ("wechat.custom", "您的检查报告已出，请查看。")
 
 
-def test_official_account_template_message_is_delivered(sandbox, wechat):
-    msgid = wechat.message.send_template_message("o-1", "tmpl-oa", {"first": "您好"}, url="https://example.org")
+def test_official_account_template_message_reaches_followers_only(sandbox, sandbox_env, wechat, redis_client, key_prefix):
+    oa = make_wechat({**sandbox_env, "WECHAT_APPID": sandbox_env["WECHAT_OA_APPID"],
+                      "WECHAT_SECRET": sandbox_env["WECHAT_OA_SECRET"]}, redis_client, key_prefix)
+    sandbox._post("wechat/oa-followers", {"appid": sandbox_env["WECHAT_OA_APPID"], "openid": "o-1", "unionid": "u-1"})
+
+    msgid = oa.send_template_message("o-1", "tmpl-oa", {"first": "您好"}, url="https://example.org")
     assert msgid > 0
     [message] = sandbox.messages(to="o-1", channel="wechat.template")
     assert message["params"] == {"first": {"value": "您好"}}
+    assert oa.get_user_info("o-1")["unionid"] == "u-1"
+    with pytest.raises(RefusedError) as caught:
+        oa.send_template_message("o-stranger", "tmpl-oa", {"first": "您好"})
+    assert caught.value.errcode == 43004  # does not follow the account
+    with pytest.raises(PermanentError) as unauthorized:
+        wechat.send_template_message("o-1", "tmpl-oa", {"first": "您好"})  # a mini-program has no template messages
+    assert unauthorized.value.errcode == 48001
 
 
 def test_media_round_trip(sandbox, wechat):
