@@ -64,6 +64,12 @@ class Plan(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+OPEN_STATES = ("pending", "sent")  # an occurrence that may still send or escalate
+# Queries that already name ids say "not closed" rather than "open": SQLite would otherwise walk the due index
+# over every open occurrence instead of looking the ids up by primary key.
+CLOSED_STATES = ("acknowledged", "unacknowledged", "cancelled")
+
+
 class Occurrence(Base):
     """One message due to a patient (a plan task, or a vitals tip/emergency) and its escalation state.
 
@@ -88,7 +94,7 @@ class Occurrence(Base):
     channels: Mapped[list[str]] = mapped_column(JSON)
     steps: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # escalation steps after the first reminder
     emergency: Mapped[bool] = mapped_column(default=False)
-    # pending | sent | acknowledged | unacknowledged | cancelled
+    # pending | sent (OPEN_STATES) | acknowledged | unacknowledged | cancelled (CLOSED_STATES)
     state: Mapped[str] = mapped_column(String(16), default="pending")
     step: Mapped[int] = mapped_column(default=0)  # 0 = the reminder itself, n = escalation step n
     next_action_at: Mapped[datetime | None]
@@ -125,3 +131,47 @@ class Device(Base):
     created_by: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
+
+
+class PatientTag(Base):
+    """A label staff give a patient (高血压, 糖尿病, 髋关节术后...): a cohort is the patients sharing one."""
+
+    __tablename__ = "patient_tag"
+    __table_args__ = (UniqueConstraint("patient_id", "tag", name="uq_patient_tag"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("tag"))
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"), index=True)
+    tag: Mapped[str] = mapped_column(String(32), index=True)
+    created_by: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Push(Base):
+    """An education article or notice sent to a cohort; each recipient's copy is an occurrence (kind education)."""
+
+    __tablename__ = "care_push"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("psh"))
+    tag: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(100))
+    content: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(500))
+    channels: Mapped[list[str]] = mapped_column(JSON)
+    counts: Mapped[dict[str, int]] = mapped_column(JSON)  # queued, opted_out, rate_limited
+    created_by: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SurveyAnswer(Base):
+    """A patient's answer to a survey reminder (satisfaction 1-5 and an optional comment); one per survey."""
+
+    __tablename__ = "survey_answer"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("srv"))
+    occurrence_id: Mapped[str] = mapped_column(ForeignKey("occurrence.id"), unique=True)
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"), index=True)
+    score: Mapped[int]
+    comment: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(String(24))  # mini_program | sms
+    answered_by: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -4,7 +4,8 @@
   (`queued_at`) and enqueues ONE `deliver_batch` job per batch.
 * `reconcile` (periodic): the same for occurrences whose lease expired: the job was lost (Redis flushed,
   worker killed). The database is the truth; Redis only carries work that can be re-derived.
-* `deliver_batch`: works each occurrence (care.escalation), each in its own transactions.
+* `deliver_batch`: works the occurrences of a batch together (care.escalation): bulk reads and writes,
+  concurrent remote calls.
 * `top_up_plans` (periodic): materialises long recurrences up to the horizon.
 """
 
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from care import plans as plans_service
 from care.escalation import Worker
-from care.models import Occurrence
+from care.models import CLOSED_STATES, OPEN_STATES, Occurrence
 from care.schedule import Clock
 from core import db
 from core import redis as redis_ext
@@ -39,12 +40,13 @@ DEFAULT_MAX_TOP_UP_CHUNKS = 2000  # 1,000,000 plans per hourly run
 
 def _claim(db_session: Session, *, lease_condition: Any, now: datetime, batch_size: int) -> list[str]:
     """Sets the lease on up to `batch_size` due occurrences; returns the ids this call claimed."""
-    due = and_(Occurrence.state.in_(("pending", "sent")), Occurrence.next_action_at <= now, lease_condition)
+    due = and_(Occurrence.state.in_(OPEN_STATES), Occurrence.next_action_at <= now, lease_condition)
     ids = list(db_session.scalars(select(Occurrence.id).where(due).order_by(Occurrence.next_action_at).limit(batch_size)))
     if not ids:
         return []
+    still_due = and_(Occurrence.state.not_in(CLOSED_STATES), Occurrence.next_action_at <= now, lease_condition)
     claimed = list(db_session.scalars(
-        update(Occurrence).where(Occurrence.id.in_(ids), due).values(queued_at=now).returning(Occurrence.id)
+        update(Occurrence).where(Occurrence.id.in_(ids), still_due).values(queued_at=now).returning(Occurrence.id)
         .execution_options(synchronize_session=False)))
     db_session.commit()  # the lease is in the database before the job is in Redis
     return claimed
@@ -94,8 +96,7 @@ def deliver_batch(occurrence_ids: list[str]) -> dict[str, int]:
     with app_context() as app:
         worker = Worker(db_session=db.session(), settings=app.config["SETTINGS"], now=utcnow())
         results: dict[str, int] = {}
-        for occurrence_id in occurrence_ids:
-            result = worker.process(occurrence_id)
+        for result in worker.process_many(occurrence_ids).values():
             results[result] = results.get(result, 0) + 1
         return results
 

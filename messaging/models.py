@@ -52,3 +52,16 @@ class ChannelAddress(Base):
     channel: Mapped[str] = mapped_column(String(24))  # wecom
     address: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OptOut(Base):
+    """The patient said no to a kind of message that is not part of their care (education pushes, surveys)."""
+
+    __tablename__ = "message_opt_out"
+    __table_args__ = (UniqueConstraint("patient_id", "category", name="uq_message_opt_out"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("opt"))
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"), index=True)
+    category: Mapped[str] = mapped_column(String(24))  # education | survey
+    channel: Mapped[str] = mapped_column(String(24))  # where they said it: mini_program | sms | chat
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

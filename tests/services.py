@@ -66,3 +66,18 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def reset_schema(url: str) -> None:
+    """A clean database, then every Alembic migration (tests and benchmarks run on the migrated schema)."""
+    from sqlalchemy import create_engine, text
+
+    from core.migrate import upgrade
+
+    if url.startswith("postgresql"):
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    upgrade(url)

@@ -143,3 +143,78 @@ def test_sms_flow_control_quota_falls_back_to_a_voice_call(app, phones, staff, c
     channels = sorted(m["channel"] for m in platform.messages(elder.phone))
     assert channels == ["sms", "voice"]  # one SMS per minute per number: the second reminder rings instead
     assert ("sms", 1, "failed", "isv.BUSINESS_LIMIT_CONTROL") in _attempts(app, elder)
+
+
+def test_reminders_due_together_go_out_as_one_batch_and_a_refused_batch_falls_back_number_by_number(
+        app, phones, staff, clock, platform):
+    clock.to(local(2026, 11, 24, 7, 0))
+    elders = [patient(app, phones) for _ in range(3)]
+    two_at_eight = staff.template(medication(channels=["sms", "voice"]),
+                                  medication(key="metformin", channels=["sms", "voice"], title="吃降糖药"))
+    one_at_eight = staff.template(medication(channels=["sms", "voice"]))
+    staff.assign(elders[0].patient_id, two_at_eight)  # two SMS to one number in a minute: over its flow control
+    for elder in elders[1:]:
+        staff.assign(elder.patient_id, one_at_eight)
+    clock.to(local(2026, 11, 24, 8, 0, 5))
+    cycle(app)
+
+    for elder in elders[1:]:
+        assert [m["channel"] for m in platform.messages(elder.phone)] == ["sms"]
+    assert sorted(m["channel"] for m in platform.messages(elders[0].phone)) == ["sms", "voice"]
+    # the batch was refused whole; then every number got its own SendSms call (its own BizId)
+    biz_ids = [m["biz_id"] for elder in elders for m in platform.messages(elder.phone, "sms")]
+    assert len(set(biz_ids)) == len(biz_ids) == 3
+    with app.app_context():
+        left = db.session().scalars(select(Occurrence.id).where(
+            Occurrence.state == "pending", Occurrence.due_at <= local(2026, 11, 24, 8, 0, 5))).all()
+    assert left == []  # all four reminders of 08:00 were worked
+
+
+def test_reminders_due_together_go_out_in_one_sendbatchsms_call(app, phones, staff, clock, platform):
+    clock.to(local(2026, 11, 24, 7, 0))
+    elders = [patient(app, phones) for _ in range(3)]
+    template = staff.template(medication(channels=["sms"]))
+    for elder in elders:
+        staff.assign(elder.patient_id, template)
+    clock.to(local(2026, 11, 24, 8, 0, 5))
+    cycle(app)
+    sent = [m for elder in elders for m in platform.messages(elder.phone, "sms")]
+    assert len(sent) == 3 and len({m["biz_id"] for m in sent}) == 1  # one call, each with its own name and time
+    assert all(m["params"]["time"] == "08:00" and m["params"]["item"] == "吃降压药" for m in sent)
+
+
+def test_a_batch_refused_by_a_5xx_is_retried_later_and_then_delivered_once(app, phones, staff, clock, platform):
+    from datetime import timedelta
+
+    clock.to(local(2026, 11, 24, 7, 0))
+    elders = [patient(app, phones) for _ in range(3)]
+    template = staff.template(medication(channels=["sms"]))
+    for elder in elders:
+        staff.assign(elder.patient_id, template)
+    clock.to(local(2026, 11, 24, 8, 0, 5))
+    platform.fault(endpoint="sms.SendBatchSms", status=503, times=1)
+    cycle(app)
+    assert all(platform.messages(elder.phone) == [] for elder in elders)
+
+    clock.to(local(2026, 11, 24, 8, 0, 5) + timedelta(minutes=1))  # past the first backoff (30 s)
+    cycle(app)
+    for elder in elders:
+        assert [m["channel"] for m in platform.messages(elder.phone)] == ["sms"]
+        assert [(c, n, s) for c, n, s, _ in _attempts(app, elder)] == [("sms", 1, "failed"), ("sms", 2, "sent")]
+
+
+def test_a_malformed_platform_answer_is_retried_not_lost(app, phones, staff, clock, platform):
+    from datetime import timedelta
+
+    clock.to(local(2026, 11, 24, 7, 0))
+    elder = patient(app, phones)
+    staff.assign(elder.patient_id, staff.template(medication(channels=["sms"])))
+    clock.to(local(2026, 11, 24, 8, 0, 5))
+    platform.fault(endpoint="sms.SendSms", errcode="OK", times=1)  # "OK" without a BizId: our client cannot read it
+    cycle(app)
+    assert [(c, n, s) for c, n, s, _ in _attempts(app, elder)] == [("sms", 1, "failed")]
+
+    clock.to(local(2026, 11, 24, 8, 0, 5) + timedelta(minutes=1))
+    cycle(app)
+    assert [m["channel"] for m in platform.messages(elder.phone)] == ["sms"]
+    assert [(c, n, s) for c, n, s, _ in _attempts(app, elder)] == [("sms", 1, "failed"), ("sms", 2, "sent")]
