@@ -48,6 +48,8 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     api.init_app(app)
 
     from bot.views import bot_bp
+    from care.callback_views import callbacks_bp
+    from care.cohort_views import cohorts_bp
     from care.plan_views import plans_bp
     from care.staff_views import staff_care_bp
     from care.views import bp as care_bp
@@ -60,6 +62,8 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.register_api(bot_bp)
     app.register_api(plans_bp)
     app.register_api(staff_care_bp)
+    app.register_api(cohorts_bp)
+    app.register_api(callbacks_bp)
 
     @app.get("/healthz", doc_ui=False)
     def healthz() -> Response:

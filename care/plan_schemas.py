@@ -16,7 +16,7 @@ ACTIONS = ("remind", "sms", "voice", "family", "staff")
 MAX_RECURRENCE_DAYS = 3660
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
-Channel = Literal["wechat_subscribe", "wecom", "sms", "voice"]
+Channel = Literal["wechat_subscribe", "wechat_oa", "wecom", "sms", "voice"]
 
 
 class _Strict(BaseModel):
@@ -165,6 +165,18 @@ class PlanOut(BaseModel):
 class PlansOut(BaseModel):
     plans: list[PlanOut]
     reminders: list[ReminderOut] = Field(description="recent and upcoming reminders, soonest first")
+
+
+class SurveyIn(_Strict):
+    score: int = Field(ge=1, le=5, description="满意度 1-5 分（5 分最满意）")
+    comment: str | None = Field(None, max_length=500, description="想对医院说的话（可不填）")
+
+
+class SurveyOut(BaseModel):
+    reminder_id: str
+    score: int
+    comment: str | None
+    answered_at: datetime
 
 
 class AckOut(BaseModel):

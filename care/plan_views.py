@@ -10,7 +10,7 @@ from pydantic import BaseModel, StringConstraints
 
 from care import plans as plans_service
 from care.models import Occurrence
-from care.plan_schemas import AckOut, PlanOut, PlansOut, ReminderOut
+from care.plan_schemas import AckOut, PlanOut, PlansOut, ReminderOut, SurveyIn, SurveyOut
 from core import db
 from core.api import BEARER, current_actor, ok, request_context
 from core.db import utcnow
@@ -68,3 +68,18 @@ def acknowledge(path: ReminderPath) -> Response:
     db_session.commit()
     assert occurrence.acknowledged_at is not None
     return ok(AckOut(id=occurrence.id, state=occurrence.state, acknowledged_at=occurrence.acknowledged_at))
+
+
+@plans_bp.post("/reminders/<reminder_id>/survey", tags=[TAG], responses={200: SurveyOut}, security=BEARER)
+def answer_survey(path: ReminderPath, body: SurveyIn) -> Response:
+    """The patient answers a satisfaction survey (1-5 and a comment); the reminder counts as done."""
+    actor = current_actor()
+    db_session = db.session()
+    occurrence = db_session.get(Occurrence, path.reminder_id)
+    if occurrence is None or occurrence.patient_id != actor.patient_id:
+        raise ApiError(404, "not_found", "没有找到这个提醒。")
+    answer = plans_service.answer_survey(db_session=db_session, occurrence=occurrence, score=body.score,
+                                         comment=body.comment, channel="mini_program", by=actor.audit_id, now=utcnow())
+    db_session.commit()
+    return ok(SurveyOut(reminder_id=occurrence.id, score=answer.score, comment=answer.comment,
+                        answered_at=answer.created_at))

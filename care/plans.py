@@ -9,7 +9,7 @@ from sqlalchemy import and_, delete, exists, insert, select, update
 from sqlalchemy.orm import Session
 
 from care import texts
-from care.models import Occurrence, Plan, PlanTemplate
+from care.models import OPEN_STATES, Occurrence, Plan, PlanTemplate, SurveyAnswer
 from care.plan_schemas import NodeSpec, TemplateIn
 from care.schedule import Clock, slots
 from core.db import new_id
@@ -17,8 +17,8 @@ from core.errors import ApiError
 from identity.models import Patient
 from messaging.models import Delivery
 
-OPEN_STATES = ("pending", "sent")
 ACK_EARLY = timedelta(hours=2)  # a patient may confirm a dose this long before it is due
+LATEST_WINDOW = timedelta(hours=12)  # "药吃过了" in chat confirms a dose due at most this long ago
 
 
 def _nodes(raw: list[dict[str, Any]]) -> list[NodeSpec]:
@@ -195,6 +195,35 @@ def reminders_of(*, db_session: Session, patient_id: str, now: datetime, days_ah
         Occurrence.patient_id == patient_id, Occurrence.state != "cancelled",
         Occurrence.due_at >= now - timedelta(days=days_back), Occurrence.due_at < now + timedelta(days=days_ahead))
     return list(db_session.scalars(query.order_by(Occurrence.due_at).limit(limit)))
+
+
+def acknowledge_latest(*, db_session: Session, patient_id: str, kind: str, now: datetime) -> Occurrence | None:
+    """"药吃过了" said without naming a reminder: confirms the latest one of that kind that is due (within the
+    last 12 hours, or up to ACK_EARLY ahead) and not yet confirmed; None when there is none."""
+    occurrence = db_session.scalar(select(Occurrence).where(
+        Occurrence.patient_id == patient_id, Occurrence.kind == kind,
+        Occurrence.state.in_((*OPEN_STATES, "unacknowledged")),
+        Occurrence.due_at >= now - LATEST_WINDOW, Occurrence.due_at <= now + ACK_EARLY,
+    ).order_by(Occurrence.due_at.desc()).limit(1))
+    if occurrence is None:
+        return None
+    return acknowledge(db_session=db_session, occurrence=occurrence, by=patient_id, now=now)
+
+
+def answer_survey(*, db_session: Session, occurrence: Occurrence, score: int, comment: str | None, channel: str, by: str,
+                  now: datetime) -> SurveyAnswer:
+    """Stores the answer (the first one counts: a survey is answered once) and confirms the reminder."""
+    if occurrence.kind != "survey":
+        raise ApiError(409, "not_a_survey", "这条提醒不是问卷，点“已完成”就好。")
+    existing = db_session.scalar(select(SurveyAnswer).where(SurveyAnswer.occurrence_id == occurrence.id))
+    if existing is not None:
+        return existing
+    acknowledge(db_session=db_session, occurrence=occurrence, by=by, now=now)
+    answer = SurveyAnswer(occurrence_id=occurrence.id, patient_id=occurrence.patient_id, score=score, comment=comment,
+                          channel=channel, answered_by=by, created_at=now)
+    db_session.add(answer)
+    db_session.flush()
+    return answer
 
 
 def acknowledge(*, db_session: Session, occurrence: Occurrence, by: str, now: datetime) -> Occurrence:

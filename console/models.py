@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, new_id, utcnow
 
-TASK_KINDS = ("red_flag_alert", "handoff", "vitals_alert", "escalation", "phone_call")
+TASK_KINDS = ("red_flag_alert", "handoff", "vitals_alert", "escalation", "phone_call", "sms_reply")
 PRIORITIES = ("urgent", "high", "normal")  # sorted queues put urgent first
 
 
@@ -33,3 +33,4 @@ class StaffTask(Base):
     closed_at: Mapped[datetime | None]
     closed_by: Mapped[str | None] = mapped_column(String(40))
     resolution: Mapped[str | None] = mapped_column(Text)
+    notified_at: Mapped[datetime | None]  # when the team was told on WeCom (urgent and high tasks only)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, StringConstraints
 
 from bot import dialogue
 from bot import faq as faq_service
+from bot import wechat_oa as oa_chat
 from bot.schemas import ChatMessageOut
 from console import service as console_service
 from core import db
@@ -180,6 +181,7 @@ def reply_to_patient(path: PatientPath, body: StaffMessage) -> Response:
     message = dialogue.staff_reply(db_session=db_session, patient_id=path.patient_id, staff_id=actor.staff_id or "",
                                    text=body.text)
     db_session.commit()
+    oa_chat.forward_staff_reply(db_session=db_session, patient_id=path.patient_id, text=body.text)
     return ok(ChatMessageOut.model_validate(message, from_attributes=True), status=201)
 
 

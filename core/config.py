@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     wechat_appid: str = ""
     wechat_secret: str = ""
     wechat_api_base: str = ""  # empty = the real api.weixin.qq.com
+    wechat_oa_appid: str = ""  # the hospital's official account (服务号); empty: no template-message channel
+    wechat_oa_secret: str = ""
+    wechat_oa_token: str = ""  # the token set in the account's server configuration (callback signatures)
+    wechat_oa_template_id: str = "OA_REMINDER_TEMPLATE"  # first, keyword1 (item), keyword2 (time), remark
     wecom_corpid: str = ""
     wecom_secret: str = ""
     wecom_agentid: str = ""
@@ -74,6 +78,9 @@ class Settings(BaseSettings):
     reminder_lease_seconds: int = 120  # a picked-up occurrence not finished by then is re-enqueued
     delivery_max_attempts: int = 3  # per channel, for retryable errors
     delivery_retry_base_seconds: int = 30  # backoff: base * 4^(attempt-1)
+    delivery_concurrency: int = 8  # remote calls in flight per delivery job
+    sms_up_callback_token: str = ""  # secret path part of the SMS reply callback; empty: no callback
+    push_max_per_week: int = 2  # education pushes a patient gets in 7 days at most
     wechat_reminder_template_id: str = "REMINDER_TEMPLATE"
     wechat_alert_template_id: str = "HEALTH_ALERT_TEMPLATE"
     sms_template_reminder: str = "SMS_REMINDER"  # params: name, time, item

@@ -38,7 +38,7 @@ def seed(*, db_session: Session) -> list[str]:
     for username, display_name, role in DEMO_STAFF:
         password = secrets.token_urlsafe(9)
         staff_service.create(db_session=db_session, hospital_id=hospital.id, username=username, password=password,
-                             display_name=display_name, role=role, team_id=team.id)
+                             display_name=display_name, role=role, team_id=team.id, wecom_userid=username)
         lines.append(f"  {role:15} {username:8} {password}")
     for phone, name in DEMO_PATIENTS:
         patient = identity_service.create(db_session=db_session, phone=phone, name=name, channel="kiosk",

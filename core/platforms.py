@@ -29,6 +29,18 @@ def wechat() -> Any:
     ))
 
 
+def wechat_oa() -> Any:
+    """The official account (None when not configured); same API host and client class as the mini-program."""
+    from platforms.wechat import WeChatPlatform
+
+    if not current_app.config["SETTINGS"].wechat_oa_appid:
+        return None
+    return _cached("wechat_oa", lambda s: WeChatPlatform(
+        appid=s.wechat_oa_appid, secret=s.wechat_oa_secret, redis_client=redis_ext.client(),
+        api_base=s.wechat_api_base or None, timeout=s.platform_timeout_seconds,
+    ))
+
+
 def alipay() -> Any:
     from platforms.alipay import AlipayPlatform
 

@@ -32,6 +32,7 @@ PERIODIC: list[Periodic] = [Periodic("identity.jobs.purge_expired", 3600)]
 PERIODIC.append(Periodic("messaging.jobs.dispatch_due", 5, queue="high"))  # due reminders → one job per batch
 PERIODIC.append(Periodic("messaging.jobs.reconcile", 30, queue="high"))  # re-enqueue work whose lease expired
 PERIODIC.append(Periodic("messaging.jobs.top_up_plans", 3600))  # materialise recurrences up to the horizon
+PERIODIC.append(Periodic("console.jobs.notify_new_tasks", 5, queue="high"))  # urgent/high tasks → WeCom notice
 
 
 def tick(now: float | None = None) -> list[str]:

@@ -49,6 +49,9 @@ class Patient(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+OA_PLATFORM = "wechat_oa"  # a follower of the hospital's official account, linked by union id
+
+
 class PlatformIdentity(Base):
     """A login identity on one platform (WeChat mini-program openid, Alipay open_id, kiosk)."""
 
@@ -56,7 +59,7 @@ class PlatformIdentity(Base):
     __table_args__ = (UniqueConstraint("platform", "app_id", "subject", name="uq_platform_identity_subject"),)
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("idn"))
-    platform: Mapped[str] = mapped_column(String(16))  # wechat | alipay | kiosk
+    platform: Mapped[str] = mapped_column(String(16))  # wechat | alipay | kiosk | wechat_oa
     app_id: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str] = mapped_column(String(128))  # openid / Alipay open_id (or user_id on old apps)
     union_id: Mapped[str | None] = mapped_column(String(128), index=True)
@@ -75,6 +78,7 @@ class StaffUser(Base):
     display_name: Mapped[str] = mapped_column(String(64))
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(32))  # admin | health_manager | doctor
+    wecom_userid: Mapped[str | None] = mapped_column(String(64))  # the hospital's WeCom account: task notices go there
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from core import crypto
 from core.db import utcnow
 from core.errors import ApiError
-from identity.models import Consent, FamilyLink, Patient, PlatformIdentity
+from identity.models import OA_PLATFORM, Consent, FamilyLink, Patient, PlatformIdentity
 
 
 def phone_hash(phone: str) -> str:
@@ -91,7 +91,7 @@ def upsert_identity(
         if identity.patient_id is None:
             identity.patient_id = db_session.scalar(
                 select(PlatformIdentity.patient_id).where(
-                    PlatformIdentity.platform == platform,
+                    PlatformIdentity.platform.in_(same_vendor(platform)),
                     PlatformIdentity.union_id == union_id,
                     PlatformIdentity.patient_id.is_not(None),
                 ).limit(1)
@@ -112,8 +112,29 @@ def link_verified_phone(
     if patient is None:
         patient = create(db_session=db_session, phone=phone, channel=identity.platform, policy_version=policy_version)
     identity.patient_id = patient.id
+    if identity.union_id:  # the same WeChat user's other apps seen before the phone was (e.g. the official account)
+        db_session.execute(update(PlatformIdentity).where(
+            PlatformIdentity.union_id == identity.union_id, PlatformIdentity.platform.in_(same_vendor(identity.platform)),
+            PlatformIdentity.patient_id.is_(None)).values(patient_id=patient.id).execution_options(synchronize_session=False))
     db_session.flush()
     return patient
+
+
+def same_vendor(platform: str) -> tuple[str, ...]:
+    """Platforms whose union ids name the same person (WeChat's mini-program and official account)."""
+    return ("wechat", OA_PLATFORM) if platform in ("wechat", OA_PLATFORM) else (platform,)
+
+
+def follow_official_account(*, db_session: Session, app_id: str, openid: str, union_id: str | None) -> PlatformIdentity:
+    """A user followed the official account: their identity there, linked by union id to the patient of the
+    same WeChat user, now or when that user verifies a phone in the mini-program. Never by anything else."""
+    return upsert_identity(db_session=db_session, platform=OA_PLATFORM, app_id=app_id, subject=openid, union_id=union_id)
+
+
+def unfollow_official_account(*, db_session: Session, app_id: str, openid: str) -> None:
+    """Unfollowed: we keep nothing of them there (they can no longer be messaged on it anyway)."""
+    db_session.execute(delete(PlatformIdentity).where(
+        PlatformIdentity.platform == OA_PLATFORM, PlatformIdentity.app_id == app_id, PlatformIdentity.subject == openid))
 
 
 def login_kiosk(

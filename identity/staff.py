@@ -5,7 +5,7 @@ from __future__ import annotations
 import redis
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from core.errors import ApiError
@@ -24,12 +24,12 @@ def hash_password(password: str) -> str:
 
 def create(
     *, db_session: Session, hospital_id: str, username: str, password: str, display_name: str, role: str,
-    team_id: str | None = None,
+    team_id: str | None = None, wecom_userid: str | None = None,
 ) -> StaffUser:
     if role not in STAFF_ROLES:
         raise ValueError(f"unknown role {role!r}")
     staff = StaffUser(hospital_id=hospital_id, team_id=team_id, username=username, display_name=display_name,
-                      password_hash=hash_password(password), role=role)
+                      password_hash=hash_password(password), role=role, wecom_userid=wecom_userid)
     db_session.add(staff)
     db_session.flush()
     return staff
@@ -58,11 +58,18 @@ def authenticate(
     return staff
 
 
-def caseload(*, db_session: Session, actor: Actor) -> list[Patient]:
-    """Patients this staff member may see: the whole hospital for admins, their team otherwise."""
-    query = select(Patient).order_by(Patient.created_at.desc())
+def caseload_query(actor: Actor) -> Select[tuple[Patient]] | None:
+    """Patients this staff member may care for: the whole hospital for admins, their team otherwise (None: nobody)."""
+    query = select(Patient)
     if actor.role != "admin":
         if actor.team_id is None:
-            return []
+            return None
         query = query.where(Patient.team_id == actor.team_id)
-    return list(db_session.scalars(query.limit(500)))
+    return query
+
+
+def caseload(*, db_session: Session, actor: Actor) -> list[Patient]:
+    query = caseload_query(actor)
+    if query is None:
+        return []
+    return list(db_session.scalars(query.order_by(Patient.created_at.desc()).limit(500)))

@@ -96,6 +96,9 @@ class Sandbox:
     def fault(self, **fault: Any) -> None:
         requests.post(f"{self.base}/_sandbox/faults", json=fault, timeout=5).raise_for_status()
 
+    def pending_faults(self) -> list[dict[str, Any]]:
+        return list(requests.get(f"{self.base}/_sandbox/faults", timeout=5).json()["faults"])
+
 
 def patient(app: Any, phones: Any, *, name: str | None = "王秀英", gender: str = "女", birth_year: int = 1956) -> Any:
     """A patient logged in from the WeChat mini-program; `.phone` and `.openid` say where messages go."""

@@ -1,0 +1,81 @@
+"""The official account's server callback (服务号 “服务器配置”): follow and unfollow events, and patients' text
+and voice messages to the bot (answered in the same HTTP response, as a passive reply).
+
+WeChat signs every push with the account's token (`WECHAT_OA_TOKEN`); unsigned or wrongly signed pushes are
+refused. A follow links the follower to the patient of the same WeChat user by union id (asked of WeChat, never
+taken from the push), so reminders can go out as official-account template messages, which need no
+per-message subscription. Plain-text mode; WeChat retries a push that gets no answer within 5 s, and both
+events are idempotent.
+"""
+
+from __future__ import annotations
+
+import structlog
+from flask import Response, request
+from flask_openapi3 import Tag
+from pydantic import BaseModel, Field
+from wechatpy import parse_message
+from wechatpy.exceptions import InvalidSignatureException
+from wechatpy.replies import TextReply
+from wechatpy.utils import check_signature
+
+from bot import wechat_oa as oa_chat
+from core import db, platforms
+from core.api import settings
+from core.errors import ApiError
+from identity import service as identity_service
+from miniprogram_api import bp
+
+log = structlog.get_logger(__name__)
+TAG = Tag(name="callbacks", description="平台回调")
+
+
+class SignedQuery(BaseModel):
+    signature: str = Field("", max_length=64)
+    timestamp: str = Field("", max_length=16)
+    nonce: str = Field("", max_length=64)
+    echostr: str | None = Field(None, max_length=128)
+
+
+def _verify(query: SignedQuery) -> None:
+    token = settings().wechat_oa_token
+    try:
+        if not token:
+            raise InvalidSignatureException()
+        check_signature(token, query.signature, query.timestamp, query.nonce)
+    except InvalidSignatureException as exc:
+        raise ApiError(403, "invalid_signature", "签名不对，请求被拒绝。") from exc
+
+
+@bp.get("/callbacks/wechat-oa", tags=[TAG])
+def wechat_oa_verify(query: SignedQuery) -> Response:
+    """WeChat checks the server URL once: echo `echostr` when the signature is right."""
+    _verify(query)
+    return Response(query.echostr or "", mimetype="text/plain")
+
+
+@bp.post("/callbacks/wechat-oa", tags=[TAG])
+def wechat_oa_event(query: SignedQuery) -> Response:
+    """Follow / unfollow events, and text or voice messages for the bot; anything else gets "success"."""
+    _verify(query)
+    message = parse_message(request.get_data(as_text=True))
+    appid = settings().wechat_oa_appid
+    event = getattr(message, "event", None)
+    session = db.session()
+    if message.type in ("text", "voice"):
+        text = message.content if message.type == "text" else message.recognition
+        said = oa_chat.answer(db_session=session, app_id=appid, openid=message.source, msg_id=str(message.id),
+                              text=text, voice=message.type == "voice")
+        session.commit()
+        if not said:
+            return Response("success", mimetype="text/plain")  # staff have the chat: the bot stays quiet
+        return Response(TextReply(content=said, message=message).render(), mimetype="application/xml")
+    if event in ("subscribe", "subscribe_scan"):
+        info = platforms.wechat_oa().get_user_info(message.source)
+        identity_service.follow_official_account(db_session=session, app_id=appid, openid=message.source,
+                                                 union_id=info.get("unionid"))
+    elif event == "unsubscribe":
+        identity_service.unfollow_official_account(db_session=session, app_id=appid, openid=message.source)
+    session.commit()
+    log.info("wechat_oa_event", kind=event or message.type)
+    return Response("success", mimetype="text/plain")
