@@ -22,6 +22,7 @@ class BotSettings(BaseSettings):
 
     rasa_urls: str = DEFAULT_RASA_URLS
     rasa_timeout_ms: int = Field(DEFAULT_RASA_TIMEOUT_MS, ge=10, le=10_000)
+    rasa_max_in_flight: int = Field(2, ge=1, le=64)  # parses per Rasa server per web process; more wait for a slot
     rasa_health_interval_seconds: float = Field(DEFAULT_HEALTH_INTERVAL_SECONDS, gt=0, le=300)
     rasa_model_version: str = ""  # part of the cache key; empty = asked from Rasa's /status when it is up
     bot_cache_ttl_seconds: int = Field(DEFAULT_CACHE_TTL_SECONDS, ge=0)

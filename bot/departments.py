@@ -24,7 +24,9 @@ FLAG_DEPARTMENTS: dict[str, tuple[str, ...]] = {
     "worst_headache": ("急诊科", "神经外科"), "diabetic_emergency": ("急诊科", "内分泌科"), "vision_loss": ("急诊科", "眼科"),
     "choking": ("急诊科", "耳鼻喉科"), "drowning": ("急诊科",), "electric_shock": ("急诊科",), "major_burn": ("急诊科", "皮肤科"),
     "elderly_fall": ("急诊科", "骨科"), "acute_abdomen": ("急诊科", "普外科"), "hypertensive_crisis": ("急诊科", "心血管内科"),
-    "major_trauma": ("急诊科", "骨科"), "model_emergency": ("急诊科",),
+    "major_trauma": ("急诊科", "骨科"), "postpartum_bleeding": ("急诊科", "产科"),
+    "arrhythmia": ("急诊科", "心血管内科"), "sepsis": ("急诊科", "感染科"), "testicular_torsion": ("急诊科", "泌尿外科"),
+    "model_emergency": ("急诊科",),
 }
 
 # Symptom / exam / disease words → department, with a weight (3 = decisive, 2 = strong, 1 = a hint): "word:weight ..."

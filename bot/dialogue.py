@@ -11,14 +11,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import faq, replies, vitals_text
 from bot.models import ChatMessage, DialogueState
 from bot.schemas import Understanding
+from care import plans as plans_service
 from care import service as care_service
+from care.schedule import Clock
 from console import service as task_service
+from core.db import utcnow
 from identity.models import Patient
 
 Understand = Callable[[str], Understanding]
@@ -162,12 +166,23 @@ def handle_message(
         "affirm": turn.fixed(replies.AFFIRM), "deny": turn.fixed(replies.DENY),
         "book_appointment": turn.fixed(replies.APPOINTMENT), "cancel_appointment": turn.fixed(replies.APPOINTMENT),
         "query_report": turn.fixed(replies.REPORT), "medication_question": turn.fixed(replies.MEDICATION_QUESTION),
-        "medication_taken": turn.fixed(replies.MEDICATION_TAKEN),
     }
     handler = turn.faq if u.intent.startswith("faq/") else handlers.get(u.intent, turn.fixed(replies.OUT_OF_SCOPE))
-    if u.intent == "record_vital":
+    # a plain reading the model did not place ("血压一百五十八十五" by voice) is still a reading
+    if u.intent == "record_vital" or (u.intent == "out_of_scope" and vitals_text.parse(turn.text) is not None):
         handler = turn.fixed(_record_vital(db_session, patient.id, turn.text))
+    if u.intent == "medication_taken":
+        handler = turn.fixed(_medication_taken(db_session, patient.id))
     return _finish(db_session, patient, inbound, u, handler(u), state, turn)
+
+
+def _medication_taken(db_session: Session, patient_id: str) -> str:
+    """Confirms the medication reminder the patient is answering, so its escalation stops."""
+    done = plans_service.acknowledge_latest(db_session=db_session, patient_id=patient_id, kind="medication", now=utcnow())
+    if done is None:
+        return replies.MEDICATION_TAKEN_NOTHING_DUE
+    local = Clock.from_settings(current_app.config["SETTINGS"]).local(done.due_at)
+    return replies.MEDICATION_TAKEN.format(title=done.title, time=f"{local:%H:%M}")
 
 
 def _record_vital(db_session: Session, patient_id: str, text: str) -> str:

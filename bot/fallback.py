@@ -249,6 +249,12 @@ def rank_departments(text: str, bayes: list[tuple[str, float]] | None = None) ->
     return [(name, round(confidence * s / total if total else 0.0, 3)) for name, s in ranked]
 
 
+def second_opinion(text: str) -> list[tuple[str, float]]:
+    """This model's department ranking alone (keywords + Bayes), for combining with Rasa's."""
+    m = model_if_ready()
+    return rank_departments(text, m.rank(text) if m else [])
+
+
 def understand(text: str) -> FallbackResult:
     """Intent, departments and entities from rules + the Bayes model. Text must already be normalised."""
     talk = smalltalk(text)

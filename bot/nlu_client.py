@@ -1,8 +1,14 @@
-"""HTTP client for one or more Rasa servers (`rasa run --enable-api`): round-robin, hard timeout, circuit breaker.
+"""HTTP client for one or more Rasa servers (`rasa run --enable-api`): round-robin, hard timeout, circuit breaker,
+admission control.
 
 A server that fails (timeout, connection error, 5xx, bad JSON) is marked down at once; a background thread
 (`GET /` every few seconds, started on first use, never at import) marks it up again. While every server is down
 `parse` raises `RasaUnavailable` without touching the network, so callers fall back in microseconds.
+
+Admission control: at most `max_in_flight` parses per server from this process. A busy Rasa is not a broken
+one: requests queue for a free slot within the same time budget instead of piling onto the server (a parse
+we stop waiting for still costs Rasa its CPU, and under load that wasted work starves everyone). Only a
+server that had most of the budget and still did not answer is marked down.
 API: https://rasa.com/docs/rasa/pages/http-api (POST /model/parse, GET /status).
 """
 
@@ -21,6 +27,7 @@ log = structlog.get_logger(__name__)
 
 DEFAULT_TIMEOUT_SECONDS = 0.3
 DEFAULT_HEALTH_INTERVAL_SECONDS = 3.0
+DEFAULT_MAX_IN_FLIGHT = 2  # parses per server per process: Rasa answers them one after the other anyway
 HEALTH_TIMEOUT_SECONDS = 1.0
 VERSION_REFRESH_SECONDS = 60.0
 _MIN_ATTEMPT_SECONDS = 0.02
@@ -32,6 +39,10 @@ class RasaError(Exception):
 
 class RasaUnavailable(RasaError):
     """No server answered in time (or all are marked down)."""
+
+
+class RasaBusy(RasaUnavailable):
+    """Every server that is up had all its slots taken for the whole budget (overload, not failure)."""
 
 
 @dataclass
@@ -48,12 +59,13 @@ class RasaClient:
 
     def __init__(self, urls: list[str], *, timeout: float = DEFAULT_TIMEOUT_SECONDS,
                  health_interval: float = DEFAULT_HEALTH_INTERVAL_SECONDS, session: requests.Session | None = None,
-                 model_version: str = "") -> None:
+                 model_version: str = "", max_in_flight: int = DEFAULT_MAX_IN_FLIGHT) -> None:
         if not urls:
             raise ValueError("at least one Rasa URL is required")
         self.timeout = timeout
         self.health_interval = health_interval
         self.servers = [ServerState(url=u.rstrip("/")) for u in urls]
+        self._slots = {s.url: threading.BoundedSemaphore(max_in_flight) for s in self.servers}
         self._session = session or self._new_session(len(urls))
         self._lock = threading.Lock()
         self._next = 0
@@ -66,6 +78,7 @@ class RasaClient:
     @staticmethod
     def _new_session(n_servers: int) -> requests.Session:
         session = requests.Session()
+        session.trust_env = False  # Rasa is ours, on the local network: no proxy lookups in the environment per call
         adapter = HTTPAdapter(pool_connections=max(n_servers, 1), pool_maxsize=32, max_retries=0)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
@@ -89,24 +102,39 @@ class RasaClient:
         deadline = time.monotonic() + self.timeout
         tried: set[str] = set()
         while True:
-            server = self._pick(tried)
-            remaining = deadline - time.monotonic()
-            if server is None or remaining < _MIN_ATTEMPT_SECONDS:
-                raise RasaUnavailable("no Rasa server available" if server is None else "Rasa timeout budget spent")
+            server = self._admit(tried, deadline)
+            if server is None:
+                raise RasaUnavailable("no Rasa server available")
             tried.add(server.url)
+            remaining = deadline - time.monotonic()
             try:
-                response = self._session.post(f"{server.url}/model/parse", json={"text": text}, timeout=remaining)
-                if response.status_code >= 500:
-                    raise RasaError(f"HTTP {response.status_code}")
-                response.raise_for_status()
-                body = response.json()
-                if not isinstance(body, dict) or "intent" not in body:
-                    raise RasaError("unexpected /model/parse body")
-            except (requests.RequestException, ValueError, RasaError) as exc:
+                if remaining < _MIN_ATTEMPT_SECONDS:
+                    raise RasaBusy("Rasa timeout budget spent waiting for a free slot")
+                body = self._post_parse(server, text, remaining)
+            except requests.Timeout as exc:
+                if remaining < self.timeout / 2:  # it only got the end of a budget spent queueing: busy, not stuck
+                    raise RasaBusy("Rasa timeout budget spent") from exc
                 self._mark_down(server, exc)
                 continue
+            except (requests.RequestException, ValueError, RasaError) as exc:
+                if isinstance(exc, RasaBusy):
+                    raise
+                self._mark_down(server, exc)
+                continue
+            finally:
+                self._slots[server.url].release()
             server.failures = 0
             return body
+
+    def _post_parse(self, server: ServerState, text: str, timeout: float) -> dict[str, Any]:
+        response = self._session.post(f"{server.url}/model/parse", json={"text": text}, timeout=timeout)
+        if response.status_code >= 500:
+            raise RasaError(f"HTTP {response.status_code}")
+        response.raise_for_status()
+        body = response.json()
+        if not isinstance(body, dict) or "intent" not in body:
+            raise RasaError("unexpected /model/parse body")
+        return body
 
     def close(self) -> None:
         """Stops the health thread and closes pooled connections."""
@@ -116,14 +144,29 @@ class RasaClient:
         self._session.close()
 
     # ---- internals ----
-    def _pick(self, tried: set[str]) -> ServerState | None:
+    def _admit(self, tried: set[str], deadline: float) -> ServerState | None:
+        """A server that is up with a free slot (taken for the caller), waiting within the budget if all are busy.
+
+        None when no server is up (or all were tried); RasaBusy when the budget ran out waiting.
+        """
+        candidates = self._candidates(tried)
+        if not candidates:
+            return None
+        for server in candidates:
+            if self._slots[server.url].acquire(blocking=False):
+                return server
+        wait = deadline - time.monotonic() - _MIN_ATTEMPT_SECONDS
+        if wait > 0 and self._slots[candidates[0].url].acquire(timeout=wait):
+            return candidates[0]
+        raise RasaBusy("every Rasa server busy for the whole budget")
+
+    def _candidates(self, tried: set[str]) -> list[ServerState]:
+        """Servers that are up and not yet tried, starting with the next in round-robin order."""
         with self._lock:
-            for _ in range(len(self.servers)):
-                server = self.servers[self._next % len(self.servers)]
-                self._next += 1
-                if server.up and server.url not in tried:
-                    return server
-        return None
+            start = self._next
+            self._next += 1
+        count = len(self.servers)
+        return [s for s in (self.servers[(start + i) % count] for i in range(count)) if s.up and s.url not in tried]
 
     def _mark_down(self, server: ServerState, exc: Exception) -> None:
         with self._lock:

@@ -32,7 +32,8 @@ def nlu_client(app: Flask | None = None) -> RasaClient:
                 settings = bot_settings(app)
                 client = RasaClient(settings.urls, timeout=settings.rasa_timeout_ms / 1000,
                                     health_interval=settings.rasa_health_interval_seconds,
-                                    model_version=settings.rasa_model_version)
+                                    model_version=settings.rasa_model_version,
+                                    max_in_flight=settings.rasa_max_in_flight)
                 app.extensions["bot_nlu"] = client
     return client
 

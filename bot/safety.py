@@ -5,7 +5,8 @@ exclusions, and the generic cancelling contexts (negation, history, information-
 speech, chronic) that apply to it. Cancelling contexts are scoped to the clause holding the trigger; clauses are
 split on punctuation and on turning words (但是, 不过, 现在...). Two more generic contexts cancel a trigger: an
 animal as the one who is ill (我家狗吃了老鼠药; not for crisis rules), and a witness asking about nightmares after an
-accident (unless the writer then speaks of themself: 看到新闻 我也想死).
+accident (unless the writer then speaks of themself: 看到新闻 我也想死). For crisis rules a post by someone
+(同学发朋友圈说活够了) is their own words, not media, while a story (a book, a film, a character) cancels them.
 Input is expected normalised (`bot.text.normalize`, which also fixes phone typos of red-flag words: 叫不性 → 叫不醒).
 """
 
@@ -22,7 +23,7 @@ _SHORT_GAP = "[^不没无未别，。！？；]{0,2}"
 _WIDE_GAP = "[^不没无未别。！？；]{0,12}"
 _MID_GAP = "[^不没无未别，。！？；]{0,8}"
 
-RULES_VERSION = "2026-11-23.2"  # part of the bot's cache key: bump when the rules change
+RULES_VERSION = "2026-11-23.6"  # part of the bot's cache key: bump when the rules change
 
 NEGATION = "negation"
 HISTORY = "history"
@@ -48,12 +49,43 @@ ADULT_DRUGS = (r"(降压药|降糖药|安眠药|安定|心脏药|速效救心丸
 # Tablet counts: 三十片, 二十几片, 几十颗, 十几粒, 20多片, 一把, 一板, 一盒...
 PILLS = (r"(\d{2,}多?|[二三四五六七八九]?十[一二三四五六七八九几]?多?|几十|一大把|一把|一整板|一板|好几板|半板|一整瓶|整瓶|一瓶"
          r"|半瓶|一整盒|一盒|整盒|好多|很多)(片|粒|颗|个|板|瓶|盒)?")
+# The weeks after a birth (postpartum haemorrhage can come days to weeks later).
+POSTPARTUM = (r"(产后|生完|生了孩子|生孩子后|生孩子以后|刚生|顺产|剖腹产|剖宫产|分娩|坐月子|月子里|月子期间|恶露|生产完|生产后|产妇"
+              r"|生了(老二|二胎|老大|宝宝|娃|孩子|个))")
+# More than about six weeks after the birth: no longer the postpartum red flags.
+LONG_AFTER_BIRTH = (r"(产后|生完{g}(孩子|娃|宝宝|老二|二胎|老大)?|生孩子|剖腹产|剖宫产|顺产){g}(都|已经|快)?{g}(半年|[两二三四五六七八九十几]+个多?月"
+                    r"|[2-9]\d*个多?月|1\d个多?月|[一二两三四五六七八九十几\d]+年|多年)")
+# A baby in its first two months: any fever is an emergency.
+NEWBORN = (r"(新生儿|刚出生|出生{g}(\d+|[一二两三四五六七八九十几]+)天|没满月|未满月|不满月|不到满月|还没满月|刚满月|满月(的|大)"
+           r"|(\d+|[一二两三四五六七八九十几]+)天(大)?的?(宝宝|孩子|婴儿|娃|小孩|宝|小宝宝|女儿|儿子)"
+           r"|(宝宝|孩子|婴儿|娃|小孩|宝|儿子|女儿|闺女)(才|刚|刚刚|只有|还不到|不到|刚满|出生)(\d+|[一二两三四五六七八九十几]+)天"
+           r"|(宝宝|孩子|婴儿|娃|小孩|宝|儿子|女儿|闺女)([1-9]\d|[一二三四五六七八九]?十[一二三四五六七八九几]?|[5-9]|[五六七八九])天(大|了)"
+           r"|(一|两|二|1|2)个(半)?月(大)?的?(宝宝|孩子|婴儿|娃|宝|小孩|小宝宝|女儿|儿子)"
+           r"|(宝宝|孩子|婴儿|娃|宝|儿子|女儿|闺女)(才|刚|刚刚|只有|还不到|不到|刚满)?(一|两|二|1|2)个(半)?月(大)?(?![^，。]{0,3}(以前|前|之前)))")
+# Fever words (a reading counts from 37.5 in a newborn; 寒战 = rigors).
+FEVER = (r"(发烧|发热|高烧|高热|低烧|烧到|烧了|烧得|体温{g}(3[89]|4[0-2]|37\.[5-9])|(3[89]|4[0-2])(\.\d)?度|37\.[5-9]度?|寒战|打摆子"
+         r"|发烫)")
+# Chemotherapy, a low white count, a transplant: fever is neutropenic sepsis until proven otherwise.
+IMMUNO = (r"(化疗|放化疗|白细胞{g}(低|少|很低|只有|才|降)|粒细胞{g}(低|缺乏|减少|少)|中性粒{W}(低|少|缺乏)|骨髓抑制"
+          r"|(骨髓|干细胞|器官|肾|肝|心|肺)移植|抗排异|免疫抑制剂)")
+# Near-fainting or chest symptoms that make a fast or slow heart an emergency.
+PRESYNCOPE = (r"(眼前{G}(发黑|黑|一黑|发花)|黑蒙|(要|快|差点|险些|几乎|感觉|好像){g}(晕|昏|倒)|站不住|站不稳|发飘|人{g}(发软|软了)"
+              r"|胸闷|胸口{g}(闷|憋|紧|压|疼|痛|发紧)|憋气|憋得|喘不|上不来气|透不过气|气短|气都{g}(喘|接)不|呼吸{g}(困难|急|费劲)|冷汗"
+              r"|虚汗|脸{g}(白|苍白|发白|煞白|发灰|蜡黄)|晕倒|晕过去|意识|说不出话)")
+# Idioms of exaggeration (累死了, 笑死) and denials that cancel crisis wording in the same clause.
+CRISIS_IDIOMS = (r"(笑死|累死|热死|烦死|饿死|困死|气死|吓死|急死|忙死|冷死|馋死|撑死|疼死|痒死|美死|乐死)(?!.*(不想活|活着))")
+CRISIS_DENIED = r"(从来没|从没|没有想过|没想过|不会自杀|不是想|不会想不开|不会做傻事)"
+# Talk about a book, a film or a song: a character's death is not the writer's crisis (unless they then speak of themself).
+STORY = (r"((新闻|电视剧|电影|小说|游戏里|歌词|书里|书上|书中|看书|读书|这本书|一本书|语录|名言|剧里|这剧|这部剧|剧情|主角|男主|女主|主人公|角色|台词|动漫|漫画"
+         r"|综艺)(?![^。]*(我|俺|自己)))")
 
 
 def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    gaps = {"{M}": _MID_GAP, "{G}": _GAP, "{g}": _SHORT_GAP, "{W}": _WIDE_GAP,
-            "{KIDS}": KIDS, "{PREG}": PREGNANT, "{OLD}": ELDERLY,
-            "{VISIT}": VISITING, "{ADULT_DRUGS}": ADULT_DRUGS, "{PILLS}": PILLS}
+    # Named sub-patterns first: they contain the gap placeholders themselves.
+    gaps = {"{KIDS}": KIDS, "{PREG}": PREGNANT, "{OLD}": ELDERLY, "{VISIT}": VISITING, "{ADULT_DRUGS}": ADULT_DRUGS,
+            "{PILLS}": PILLS, "{POST}": POSTPARTUM, "{NEWBORN}": NEWBORN, "{FEVER}": FEVER, "{IMMUNO}": IMMUNO,
+            "{PRESYNCOPE}": PRESYNCOPE, "{STORY}": STORY,
+            "{M}": _MID_GAP, "{G}": _GAP, "{g}": _SHORT_GAP, "{W}": _WIDE_GAP}
     out = []
     for pattern in patterns:
         for key, value in gaps.items():
@@ -114,7 +146,7 @@ RULES: tuple[RedFlagRule, ...] = (
             r"(走路{g}(往一边倒|往一边歪|偏向一边)|(腿|脚){g}拖着|(突然|忽然){G}(听不懂|说胡话|说话乱|答非所问|不认识人|糊涂了"
             r"|不认人))",
             r"(嘴歪|嘴角歪|口角歪|脸歪|口眼歪|嘴巴歪|面部歪|一边脸{g}(耷拉|下垂|歪)|嘴角{g}(耷拉|下垂)|流口水{g}嘴)",
-            r"(说话不清|说话含糊|说话含混|口齿不清|吐字不清|说不出话|说不了话|讲不出话|讲话不清|舌头{g}(发硬|不灵|不听)|大舌头|"
+            r"(说话不清|说话含糊|说话含混|口齿不清|吐字不清|说不出话|说不了话|讲不出话|讲话不清|舌头{g}(发硬|不灵|不听|打结|打卷|僵)|大舌头|"
             r"说话不利索|说话不利落|话说不清|说话{g}(含糊|不清|不利索|大舌头))",
             r"(中风|脑梗|脑卒中|脑出血|脑溢血)(了|啦)",
             r"(突然|忽然|一下子){g}(不会说话|不能说话|说不了话|话都说不)",
@@ -246,11 +278,13 @@ RULES: tuple[RedFlagRule, ...] = (
     RedFlagRule(
         "anaphylaxis",
         triggers=(r"(过敏|蜂蛰|蜂蜇|蜇了|蛰了|打完针|输液|打完{W}(针|疫苗|青霉素|头孢|药)|(打|用|输)了{W}(针|青霉素|头孢|疫苗"
-                  r"|药|造影剂)|吃了{W}(海鲜|花生|虾|蟹|芒果|青霉素|头孢|阿莫西林|药))",),
-        requires=(r"(喉咙|嗓子|喉头){g}(发紧|紧|肿|堵|憋)|喘不|还喘|喘得|都肿了|全肿了|肿得{g}(睁不开|说不出)|呼吸困难|上不来气"
+                  r"|药|造影剂)|(吃|喝|服)(了|完|下){W}(海鲜|花生|虾|蟹|螃蟹|芒果|坚果|腰果|青霉素|头孢|阿莫西林|布洛芬|阿司匹林|磺胺"
+                  r"|消炎药|退烧药|止痛药|感冒药|抗生素|药))",),
+        requires=(r"(喉咙|嗓子|喉头){g}(发紧|紧|肿|堵|憋)|(喉咙|嗓子|喉头|脖子){g}像{g}(被)?{g}(掐|卡|堵|勒|扼)|喘不|还喘|喘得|都肿了|全肿了|肿得{g}(睁不开|说不出)|呼吸困难|上不来气"
                   r"|透不过气|憋气|嘴唇{g}肿|舌头{g}肿|"
                   r"眼睛肿得|晕倒|晕过去|休克|血压{g}(低|掉|下降)|脸{g}(发白|苍白){W}晕|心慌{W}晕|全身{g}(疹|包|红){W}(喘|晕"
-                  r"|憋)",),
+                  r"|憋)|(全身|浑身|满身){g}(起|发|都)?{g}(疹|包|红|风团|疙瘩|痒){W}(喘|晕|憋|站不住|站不稳|心慌|胸闷|胸口{g}(闷|憋)"
+                  r"|呼吸|冷汗)",),
         excludes=(r"(鼻炎|过敏性鼻炎|季节性|每年|春天|过敏原|查过敏|过敏史|脱敏)",),
     ),
     RedFlagRule("anaphylaxis", triggers=(r"(过敏性休克|严重过敏反应|喉头水肿)",)),
@@ -268,6 +302,8 @@ RULES: tuple[RedFlagRule, ...] = (
             r"吃了{W}(老鼠药|耗子药|农药|毒蘑菇|野蘑菇|杀虫剂|干燥剂|电池|磁铁)|煤气{g}(中毒|熏)|一氧化碳|烧炭|(煤气|燃气"
             r"|天然气){g}(泄漏|漏气)|把{W}(洗衣液|洗洁精|消毒液|84|农药|洁厕灵|酒精|汽油|敌敌畏|老鼠药|杀虫剂|指甲油|电池"
             r"|干燥剂){W}(喝|吃|吞|咽)(了|下))",
+            r"(吞|咽|吃|误吞|误食)(了|下|进|下去|进去)?{W}(纽扣电池|扣式电池|电池|磁铁|磁珠|磁力珠|吸铁石|巴克球|磁力球)",
+            r"(纽扣电池|扣式电池|电池|磁铁|磁珠|磁力珠|吸铁石|巴克球|磁力球){W}(吞|咽|吃)(了|下|进|到)",
         ),
         excludes=(r"(食物中毒|轻微|有点|会不会中毒|中毒性|中毒了吗|可能是(?!煤气|燃气|一氧化碳){g}中毒|是不是{g}中毒)",),
         message_excludes=(VISITING,),
@@ -325,7 +361,8 @@ RULES: tuple[RedFlagRule, ...] = (
     ),
     RedFlagRule(
         "pregnancy_bleeding",
-        triggers=(r"(出血|流血|见红{W}(很多|好多|大量|止不住|像月经|比月经多)|大出血|下面{g}流血|阴道{g}(出血|流血))",),
+        triggers=(r"(出血|流血|见红{W}(很多|好多|大量|止不住|像月经|比月经多)|大出血|下面{g}流血|阴道{g}(出血|流血))",
+                  r"(血{g}(哗哗|往下流|直流|一直流|流个不停|往外冒|往外涌|止不住)|(流|出)了{g}(好多|很多|一大滩|一滩|不少|一大摊)的?血)"),
         requires=(PREGNANT,),
         excludes=(r"(牙龈|鼻|刷牙|痔疮|一点点|少量|血丝|咖啡色)",),
         cancels=frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA}),
@@ -339,6 +376,74 @@ RULES: tuple[RedFlagRule, ...] = (
         requires=(PREGNANT,),
         cancels=frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA}),
     ),
+    RedFlagRule(  # waters breaking before labour: a gush or a steady leak of fluid that is not urine
+        "pregnancy_pain",
+        triggers=(r"(下面|阴道|裤子|裤裆|底下){M}(流水|流出{g}水|一股{g}(水|热水|热流|液体)|哗{g}(地)?{g}(流|一下)|湿了{g}一大片|湿透"
+                  r"|往外{g}(流|冒|淌){g}水|止不住{g}流)",
+                  r"(羊水{g}(破|漏|流|出来)|早破水|胎膜早破|破水)", r"(不是尿|不像尿|憋不住{g}(往外)?流|控制不住{g}(往外)?流)"),
+        requires=(PREGNANT,),
+        excludes=(r"(白带|分泌物|漏尿|尿失禁|打喷嚏|咳嗽{g}漏|穿刺|羊水{g}(少|多|偏少|偏多|指数|深度|浑浊|量)|出汗|汗)",),
+        cancels=frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA}),
+    ),
+    RedFlagRule(  # fewer fetal movements late in pregnancy (none felt in the first months is normal)
+        "pregnancy_pain",
+        triggers=(r"(胎动{M}(消失|没了|停了|感觉不到|明显减少|明显变少|特别少|很少|几乎没有|几乎感觉不到|不到{g}[0-3一二两三]次|少于{g}[0-3一二两三]次"
+                  r"|只有{g}[0-2一二两]次)|(感觉不到|没感觉到|没有感觉到|摸不到|没有)胎动)",
+                  r"(宝宝|孩子|胎儿|小家伙|娃|肚子里的){M}(不动了|没动|没有动|动得(很|特别|好)?少|没怎么动|没动静|没有动静|不怎么动|不动弹"
+                  r"|一动不动|半天不动|不动)",
+                  r"没(感觉|感到|觉得|摸到){g}(宝宝|孩子|胎儿|小家伙|娃){g}(动|踢)"),
+        requires=(r"(胎动|胎儿|胎心|(?<![\d.])(2\d|3\d|4[0-2])周|" + PREGNANT[1:],),
+        excludes=(r"(孕(1\d|[1-9])周|孕早期|孕[一二三四]个月|怀孕{g}[一二三四]个多?月|(?<![\d.])(1\d|[1-9])周|还没{g}(感觉|感受)到{g}胎动"
+                  r"|什么时候{W}胎动|几周{W}胎动|第一次{g}胎动|比{W}少|胎动{g}(频繁|很多|多|厉害|很大|明显)|动得{g}(挺欢|很欢|厉害|频繁|多))",),
+        message_excludes=(r"(孕(1\d|[1-9])周|孕早期|孕[一二三四]个月|怀孕{g}[一二三四]个多?月|(?<![\d.])(1\d|[1-9])周)",),
+        strong_only=True,
+        cancels=frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA}),
+    ),
+    RedFlagRule(  # pre-eclampsia: headache with visual disturbance, or a severe-range blood pressure, in pregnancy
+        "pregnancy_pain",
+        triggers=(r"(头痛|头疼|头晕|头胀|后脑勺{g}(疼|痛)|脑袋{g}(疼|痛)){W}(眼花|发花|看不清|模糊|重影|冒金星|闪光|眼前{g}(发黑|黑))",
+                  r"(眼花|看不清|看东西{g}(模糊|模模糊糊|花|重影)|视物模糊|冒金星|眼前{g}(发黑|闪光|有闪光|亮光|冒星)){W}(头痛|头疼|头胀"
+                  r"|后脑勺{g}(疼|痛)|头{g}(疼|痛))",
+                  r"(血压|高压|收缩压){g}(1[6-9]\d|2\d\d)", r"(低压|舒张压){g}(1[1-9]\d)", r"血压{g}\d{3}{g}[/／]{g}(1[1-9]\d)"),
+        requires=(PREGNANT,),
+        excludes=(r"(近视|度数|老花|手机|电脑|屏幕|晕车)",),
+        cancels=frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA, CHRONIC}),
+    ),
+    RedFlagRule(  # ectopic pregnancy: early pregnancy (or a late period) with one-sided or collapsing abdominal pain
+        "pregnancy_pain",
+        triggers=(r"(左|右|一侧|一边|单侧|半边)(边|侧)?的?(下腹|小腹|肚子|腹部|少腹|下肚子|肚皮|腰腹){M}(疼|痛|坠)",
+                  r"肛门{g}(坠|下坠|坠胀|往下坠|憋)",
+                  r"(肚子|下腹|小腹|腹部){M}(疼|痛){W}(晕倒|晕过去|昏过去|冷汗|虚汗|眼前{g}(发黑|黑)|脸{g}(白|苍白|煞白))"),
+        requires=(PREGNANT + r"|验孕棒|验孕|早孕试纸|试纸{g}(两道|两条|阳性)|两道杠|两条杠",
+                  r"(剧|厉害|受不了|直不起|打滚|要命|撕裂|刀割|刀绞|越来越|晕|冷汗|虚汗|脸{g}(白|苍白|煞白)|肛门|坠胀"
+                  r"|想{g}(大便|拉屎|上大号)|便意)"),
+        excludes=(r"(宫内|隐隐|偶尔|有点|一点|稍微)",),
+        cancels=frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA}),
+    ),
+    RedFlagRule(  # postpartum haemorrhage: heavy lochia or bleeding in the weeks after a birth
+        "postpartum_bleeding",
+        triggers=(r"恶露{M}(突然|变多|很多|好多|特别多|非常多|增多|多起来|多了起来|哗哗|湿透|血块|止不住|比月经{g}多|像{g}(月经|小便|尿|水"
+                  r"|流水)|一股一股)",
+                  r"(出血|流血|流的血|出的血|血){M}(很多|好多|特别多|非常多|止不住|不止|湿透|比月经{g}多|一大滩|哗哗|往下流|直流|一块一块"
+                  r"|一股一股)",
+                  r"(大量|大)出血|(流|出)了{g}(好多|很多|一大滩|一滩|不少|一大摊)的?血",
+                  r"血块{M}(鸡蛋|拳头|巴掌|一块一块|往外|掉|好多|很多)",
+                  r"(血{g}(流得|出得|淌得){W}(开了闸|开闸|水龙头|止不住|像水|像尿|哗哗)|(涌|冒|喷|淌)出{g}(来)?{g}(一大股|一股|一大摊|好多|很多)?的?血"
+                  r"|一大股{g}血|一股一股{g}的?血)",
+                  r"((一|半|一个)(小时|个钟头){W}(换|湿透)|(垫子|卫生巾|护垫|产褥垫|床单|裤子|褥子){W}(湿透|全是血|都是血|全湿))"),
+        requires=(POSTPARTUM,),
+        excludes=(r"(一点点|一点|少量|血丝|褐色|咖啡色|淡红|淡淡|渗血|伤口|刀口|牙龈|鼻|痔疮|乳头)",),
+        message_excludes=(LONG_AFTER_BIRTH,),
+        cancels=frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA}),
+    ),
+    RedFlagRule(  # concealed postpartum haemorrhage: signs of blood loss in the days after a birth
+        "postpartum_bleeding",
+        triggers=(r"(冷汗|虚汗|眼前{g}(发黑|黑)|晕倒|晕过去|昏过去|站不住|站不稳|脸{g}(煞白|苍白|白得))",),
+        requires=(POSTPARTUM, r"(头晕|心慌|心跳{g}快|晕|眼花|眼前|没力气|乏力|出血|流血|恶露|血)"),
+        excludes=(r"(蹲|起身|喂奶|哺乳|涨奶|胀奶|盗汗)",),
+        message_excludes=(LONG_AFTER_BIRTH,),
+        cancels=frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA, CHRONIC}),
+    ),
     RedFlagRule(
         "suicide",
         triggers=(
@@ -351,8 +456,116 @@ RULES: tuple[RedFlagRule, ...] = (
         excludes=(r"(想死你|想死我|想死他|想死她|想死大家|想死了你|想死你们|笑死|累死|热死|烦死|饿死|困死|气死|吓死|急死|忙死"
                   r"|冷死|"
                   r"馋死|撑死|疼死|痒死|美死|乐死)(?!.*不想活)",
-                  r"(预防|防止|干预|热线|科普|讲座|论文|研究|课题|防自杀|(新闻|电视剧|电影|小说|游戏里|歌词)(?![^。]*(我|俺|自己)))",
+                  r"(预防|防止|干预|热线|科普|讲座|论文|研究|课题|防自杀|{STORY})",
                   r"(从来没|从没|没有想过|没想过|不会自杀|不是想|不会想不开)"),
+        message_excludes=(VISITING,),
+        cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
+        crisis=True,
+    ),
+    RedFlagRule(  # passive and indirect suicidal talk: being a burden, a life not worth living, wanting release
+        "suicide",
+        triggers=(
+            r"(我|俺|自己)(要是|如果|假如|哪天|哪一天|真的|早点|早就)?{g}(不在了|走了|没了|死了|消失了|离开了|不在这个?世上|不在这个?世界"
+            r"){W}(大家|家里人|家人|他们|你们|孩子们|孩子|儿女|老伴|全家|家里|谁|就)?{W}(轻松|解脱|好过|省心|省事|清净|过得{g}好|更好|不用"
+            r"|没人在乎|没人难过|没人会|不会难过|不会有人)",
+            r"没有(我|俺){W}(他们|家里|大家|家人|你们|孩子|儿女|老伴|全家){W}(更好|轻松|好过|省心|省事|解脱|过得{g}好)",
+            r"(说|念叨|讲)(他|她|自己)(要是|如果|哪天)?{g}(不在了|走了|没了|死了|消失了){W}(大家|家里人|家人|我们|你们|孩子|全家|家里|谁|就)?{W}"
+            r"(轻松|解脱|好过|省心|省事|清净|过得{g}好|更好)",
+            r"活着{g}(就是|只会|也是|就|只是|纯粹|简直|是|真是|也就是)?(个|一种)?{g}(拖累|累赘|负担|给{W}添麻烦|添麻烦|受罪|遭罪|活受罪"
+            r"|折磨|浪费|多余|煎熬)",
+            r"活着(真|真的|实在|太|还)?(没意思|没意义|没劲|没盼头|没希望|没奔头|有啥意思|有什么意思|有啥意义|有什么意义|有啥用|有什么用"
+            r"|有啥盼头|干啥|干什么|图啥|图什么)|活够了|不想再活|不想活下去",
+            r"(想|只想|就想|彻底|永远|早点|早日|希望|求){g}解脱|(?<![他她它])死{g}(了)?{g}(是|就是|才是|也是)?{g}(一种)?解脱",
+            r"(?<![他她它])死了{g}(就)?{g}(不用|不必|轻松|清净|省心|百了|一了百了)",
+            r"(消失|不在|死){g}(了)?{W}(也)?(没人在乎|没人会{g}(难过|伤心|发现|在意)|没人发现|没人管|不会有人{g}(难过|在乎|发现))",
+        ),
+        excludes=(CRISIS_IDIOMS, r"(预防|防止|干预|热线|科普|讲座|论文|研究|课题|{STORY})", CRISIS_DENIED,
+                  r"(让他|让她|让老人|安乐死)"),
+        message_excludes=(VISITING,),
+        cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
+        crisis=True,
+    ),
+    RedFlagRule(  # wishing not to wake up (not a lie-in)
+        "suicide",
+        triggers=(r"(不想|不愿意|不愿|别再|希望|但愿|巴不得)(再)?{g}醒(过来|来)|睡(过去|着){g}(就)?(再也)?(别|不要|不用){g}醒|再也别{g}醒",),
+        excludes=(CRISIS_IDIOMS, r"(预防|防止|干预|热线|科普|{STORY})", CRISIS_DENIED,
+                  r"(赖床|起床|上班|上学|睡到|懒觉|周末|闹钟|假期|放假|午觉|麻醉|全麻)"),
+        message_excludes=(VISITING,),
+        cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
+        crisis=True,
+    ),
+    RedFlagRule(  # hoarding tablets (not a household medicine stock)
+        "suicide",
+        triggers=(r"(囤|藏|偷偷{g}(攒|存|留))(了|着)?{W}(安眠药|安定|镇静药|药片|好多药|很多药|一堆药|一抽屉)",
+                  r"(攒|囤|存|藏)(了|着)?{g}(药|安眠药|药片){W}(够了|够数|一次|走|死|结束|了断)"),
+        excludes=(r"(预防|防止|干预|热线|科普|{STORY})", CRISIS_DENIED,
+                  r"(退烧|感冒|布洛芬|疫情|阳了|备用|药箱|过期|保质期|存放|保存|冰箱)"),
+        message_excludes=(VISITING,),
+        cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
+        crisis=True,
+    ),
+    RedFlagRule(  # putting one's affairs in order (not a terminally ill or very old relative's planning)
+        "suicide",
+        triggers=(r"((交代|安排|交待|嘱咐){g}(好|完)?{g}(了)?{g}后事|后事{g}(都|也|已经)?{g}(交代|交待|安排|准备|嘱咐|说)(好|清楚|完))",),
+        excludes=(r"(预防|防止|干预|热线|科普|{STORY})", CRISIS_DENIED,
+                  r"(晚期|癌|病危|临终|医生|大夫|时日不多|没几天|ICU|抢救|寿衣|墓地|殡仪|丧事|墓|葬|遗体|捐献|提前|爸|妈|爷|奶|外公|外婆"
+                  r"|姥|老人|公公|婆婆|父亲|母亲|[6-9]\d岁|[六七八九]十(多)?岁)"),
+        message_excludes=(VISITING,),
+        cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
+        crisis=True,
+    ),
+    RedFlagRule(  # farewells (not leaving hospital, a job or a town)
+        "suicide",
+        triggers=(r"(永别|诀别|来生再见|下辈子再见|下辈子见|来世再见|最后{g}(一次|一条){W}(消息|留言|告别|道别)|(跟|向|和)(这个世界|世界){g}(告别"
+                  r"|道别|说再见))",
+                  r"(跟|向|和)(大家|你们|家人|所有人|亲人|孩子们){g}(告别|道别|说再见|说声再见|说一声再见){W}(以后|再也|不会|最后|永远|下辈子)"),
+        excludes=(r"(预防|防止|干预|热线|科普|{STORY})", CRISIS_DENIED,
+                  r"(出院|毕业|退休|离职|辞职|搬家|转院|调走|出国|旅游|回老家|下班|考完|交完|终于)"),
+        message_excludes=(VISITING,),
+        cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
+        crisis=True,
+    ),
+    RedFlagRule(  # "can't go on" with hopelessness
+        "suicide",
+        triggers=(r"((撑|熬|坚持|扛|挺)不下去|(撑|熬|坚持|扛)不住了|坚持不了了|熬不过去了|过不下去了)",),
+        requires=(r"(没希望|没有希望|看不到{g}希望|看不到{g}头|没盼头|没奔头|绝望|解脱|活着|没意思|没意义|没人在乎|没人需要|不如死|没出路"
+                  r"|没有出路|走投无路|活不活|生不如死|不想再|拖累|累赘|负担)",),
+        excludes=(r"(工作|上班|学习|考试|减肥|戒烟|陪读|加班|复习|生意|房贷|创业|比赛|训练)",
+                  r"(预防|防止|干预|热线|科普|讲座|{STORY})"),
+        message_excludes=(VISITING,),
+        cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
+        crisis=True,
+    ),
+    RedFlagRule(  # "I am a burden to my family" together with talk of death or disappearing
+        "suicide",
+        triggers=(r"(我|俺|自己)(就是|是|成了|简直是|只是|就是个|是个)?{g}(家里|全家|家人|儿女|孩子|大家|别人|多余){g}的?(拖累|累赘|负担|包袱"
+                  r"|人)?",),
+        requires=(r"(不如|还不如|死|走了|不在了|没有我|活着|消失|解脱|没意思|没意义|想不开|了断|一了百了|不想活|离开)",
+                  r"(拖累|累赘|负担|包袱|多余)"),
+        excludes=(r"(预防|防止|干预|热线|科普|{STORY}|医保|报销|费用|多少钱|能报)",),
+        message_excludes=(VISITING,),
+        cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
+        crisis=True,
+    ),
+    RedFlagRule(  # preparing the means (charcoal, a rope, pesticide) with talk of dying or ending it
+        "suicide",
+        triggers=(r"(买|准备|备|藏|找)(了|好)?{g}(木炭|炭|绳子|麻绳|农药|敌敌畏|百草枯|老鼠药|刀片)|烧炭|关{g}门{g}(烧|点){g}炭"
+                  r"|(木炭|绳子|麻绳|农药|敌敌畏|百草枯|老鼠药|刀片){g}(都|也|已经)?{g}(买|准备|备|藏)(好|了)",),
+        requires=(r"(不想活|活着|解脱|结束|了断|一了百了|没意思|没意义|受够|遗书|再也|死|走了|(我|俺)就{g}走|不在了|离开|拖累|烧炭)",),
+        excludes=(r"(烧烤|烤肉|火锅|取暖|暖和|打虫|杀虫|除草|庄稼|果树|蔬菜|菜地|园子|地里|灭鼠|老鼠多|耗子|蟑螂|钓鱼|晾衣|捆|搬家|中毒了"
+                  r"|误服|误喝|吃了|喝了|预防|防止|干预|热线|科普|{STORY})",),
+        message_excludes=(VISITING,),
+        cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
+        crisis=True,
+    ),
+    RedFlagRule(  # a parent speaking of taking the child along
+        "suicide",
+        triggers=(r"(带着|带上|抱着|和|跟|领着)(孩子|娃|宝宝|儿子|女儿|闺女|小孩){g}(一起|一块|一块儿)?{g}(走|去死|死|离开这个世界|跳|了断|解脱"
+                  r"|结束|离开(?!医院|病房|这里|这儿|家|老家|单位|城市))(?!路|亲戚|出去|玩|逛|走走|看看)",),
+        # after a birth the words alone are enough: perinatal depression or psychosis, a risk to mother and child
+        requires=(r"(不想活|活着|解脱|结束|了断|一了百了|没意思|没意义|撑不下去|熬不下去|死|离开这个世界|受够|绝望|没希望|跳"
+                  r"|产后|坐月子|月子里|刚生完|生完孩子|生了孩子以后|生完娃)",),
+        excludes=(r"(走亲戚|走走|散步|逛|旅游|出门|回娘家|回老家|搬走|离婚|出院|预防|防止|干预|热线|科普|{STORY})",),
         message_excludes=(VISITING,),
         cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
         crisis=True,
@@ -378,15 +591,15 @@ RULES: tuple[RedFlagRule, ...] = (
     RedFlagRule(
         "worst_headache",
         triggers=(r"(头|脑袋|后脑勺|后脑|脑壳){M}(痛|疼)", r"(头|脑袋|后脑勺|后脑|脑壳){W}像{g}被{W}(棍子|锤子|棒子|砖头|闷棍){W}(打|敲|砸)"),
-        requires=(r"(从来没{g}这么|这辈子最|一辈子最|前所未有|从没{g}这么|像{g}(炸开|要炸|爆炸|裂开|劈开|被打了一棍)|炸裂|"
-                  r"要裂开|突然{g}剧烈|剧烈{g}(头痛|头疼)|突然{W}(最|特别){g}厉害|最厉害的一次|要炸|炸开|欲裂|这辈子{g}没{g}这么"
+        requires=(r"(从来没{g}这么{g}(疼|痛|难受|厉害)?过?|这辈子最|一辈子最|前所未有|从没{g}这么{g}(疼|痛|难受|厉害)?过?|像{g}(炸开|要炸|爆炸|裂开|劈开|被打了一棍)|炸裂|"
+                  r"要裂开|突然{g}剧烈|剧烈{g}(头痛|头疼)|突然{W}(最|特别){g}厉害|最厉害的一次|要炸|炸开|欲裂|这辈子{g}没{g}这么{g}(疼|痛|难受|厉害)?过?"
                   r"|像{g}被{g}(棍子|锤子|棒子|砖头|人){g}(打|敲|砸))",),
         excludes=(r"(偏头痛{W}老毛病|熬夜|喝酒后|宿醉|感冒)",),
     ),
     RedFlagRule(
         "diabetic_emergency",
         triggers=(r"(血糖|低血糖|高血糖|糖尿病|胰岛素|降糖药)",),
-        requires=(r"(迷糊|糊涂|叫不太醒|喊不太醒|意识|叫不醒|喊不醒|说胡话|胡言乱语|昏迷|昏过去|晕倒|晕过去|抽|不认人|反应{g}(慢|迟钝)|烂苹果"
+        requires=(r"(迷糊|糊涂|叫不太醒|喊不太醒|意识|叫不醒|喊不醒|不清醒|不太清醒|神志|说话{g}(含糊|不清|大舌头)|呼吸{g}(很深|深大|又深又长)|说胡话|胡言乱语|昏迷|昏过去|晕倒|晕过去|抽|不认人|反应{g}(慢|迟钝)|烂苹果"
                   r"|呼吸{g}(深快|又深又快)|"
                   r"测不出|爆表|HI|高出{g}范围|打不醒)",),
         cancels=frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA}),
@@ -396,7 +609,7 @@ RULES: tuple[RedFlagRule, ...] = (
         triggers=(r"(突然|忽然|一下子|猛地){W}(看不见|看不到|看不清|失明|瞎了|一片黑|视力{g}(下降|没了|丧失)|眼前{g}(一片黑"
                   r"|发黑{W}看不见|黑幕|"
                   r"窗帘|帘子))",
-                  r"(一只眼|一个眼|左眼|右眼|双眼|两只眼){g}(突然|忽然){g}(看不见|看不到|失明|黑了)",
+                  r"(一只眼|一个眼|左眼|右眼|双眼|两只眼|眼睛){g}(视力)?{g}(突然|忽然|一下子){g}(看不见|看不到|失明|黑了|没了|黑一片|一片黑|啥都看不见|什么都看不见|模糊一片)",
                   r"(石灰|84|消毒液|硫酸|盐酸|烧碱|碱|强酸|化学|洁厕|清洁剂|水泥){W}(溅|进|弄|喷){g}(到|进)?{g}眼"),
         excludes=(r"(蹲|站起来|起身|眼前发黑一下|一会儿就好|几秒|近视|老花|度数|配眼镜|手机|电脑|屏幕)",),
     ),
@@ -455,10 +668,74 @@ RULES: tuple[RedFlagRule, ...] = (
                   r"被毒蛇|毒蛇咬|被蛇咬|蛇咬伤|中暑{W}(昏|晕倒|意识|抽|叫不醒|不出汗{W}高烧))",),
         excludes=(r"(擦伤|擦破|皮外伤|没事|一点点|轻微|剐蹭|康复|复查|后遗症|半年|\d+年|几年|个月|记性|性格|认知|以后|之后)",),
     ),
+    RedFlagRule(  # a very fast or very slow heart with near-fainting, chest tightness or breathlessness
+        "arrhythmia",
+        triggers=(r"(心跳|心率|脉搏|脉|心脏)[^不没无未，。！？；]{0,10}(1[5-9]\d|2\d\d|两百|二百|一百[五六七八九]十?|快两百|一百好几)",
+                  r"(心跳|心率|脉搏|脉)[^不没无未，。！？；]{0,10}(?<![\d.])([1-3]\d|4[0-2]?)(?=(多|几|来)?(下|次|左右|了|的|\s|$|，|。|！|？))",
+                  r"(心跳|心率|脉搏|脉)[^不没无未，。！？；]{0,10}(二十|三十|四十)(几|来|多)?(下|次)?",
+                  r"((心跳|心脏){g}(特别|非常|超级|好|很|太|突然|忽然)?(快|慢)得{W}(数不过来|数不清|吓人|受不了|厉害|不行|要蹦|蹦出来|跳出来"
+                  r"|像打鼓)|心(脏)?{g}(要|快)?{g}(跳|蹦)出(来|嗓子眼)|心慌得{g}(厉害|不行|受不了|要命|要死|要晕|发抖)|心跳{g}(忽快忽慢|乱跳"
+                  r"|一阵快一阵慢|乱七八糟)|心动过速{W}(发作|犯)|(房颤|阵发性室上速|室上速){g}(犯|发作)|室速|室颤)"),
+        requires=(PRESYNCOPE,),
+        excludes=(r"(体检|报告|心电图{g}(显示|提示|说)|窦性|运动员|马拉松|一会{g}就{g}(好|降|恢复|没事)|几秒{g}就好|马上就好|甲亢)",),
+    ),
+    RedFlagRule(  # a pulse counted per minute, very fast or very slow, with near-fainting or chest symptoms
+        "arrhythmia",
+        triggers=(r"(一分钟|每分钟|1分钟){g}(有|跳|都|才|只有|只|就|快)?{g}(1[5-9]\d|2\d\d|两百|二百)(多|来)?(下|次)",
+                  r"(一分钟|每分钟|1分钟){g}(才|只有|只|就|不到)?{g}((?<![\d.])([1-3]\d|4[0-2]?)|二十|三十|四十)(多|几|来)?(下|次)"),
+        requires=(r"(心|脉)", PRESYNCOPE),
+        excludes=(r"(呼吸|喘气|喘{g}(一分钟|每分钟)|宫缩|胎心|胎动|运动员|马拉松|体检)",),
+    ),
+    RedFlagRule(  # sepsis: fever with new confusion (adults; children have their own rule)
+        "sepsis",
+        triggers=(FEVER,),
+        requires=(r"(说胡话|胡言乱语|胡说八道|糊涂|不认人|认不出{g}人|叫不醒|喊不醒|叫不应|喊不应|意识{g}(不清|模糊|不好|差)|神志{g}(不清|模糊)"
+                  r"|答非所问|反应{g}(迟钝|很慢|慢了|变慢|特别慢|慢)|问{g}(话|啥|什么){g}(都)?不(答|回|知道)|昏睡|嗜睡|精神错乱|颠三倒四)",),
+        cancels=frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA}),
+    ),
+    RedFlagRule(  # an elderly patient with fever who is newly muddled
+        "sepsis",
+        triggers=(FEVER,),
+        requires=(ELDERLY, r"(迷糊|迷瞪|犯迷糊|昏昏沉沉|发懵|呆呆|没反应|叫{g}(他|她)?{g}(半天|好几声){g}才)"),
+        excludes=(r"(睡得{g}迷|迷迷糊糊{g}睡|想睡|犯困|睡不醒|感冒)",),
+        cancels=frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA}),
+    ),
+    RedFlagRule(  # sepsis: fever with low blood pressure, mottled skin or hardly any urine
+        "sepsis",
+        triggers=(FEVER,),
+        requires=(r"(血压{g}(很低|特别低|低得|掉|下降|降到|掉到|只有|才|测不出|量不出)|(血压|高压|收缩压){g}(只有|才|掉到|降到)?{g}([5-8]\d)(?!\d)"
+                  r"|花斑|花纹|发花|大理石|(一块一块|一片一片|一块块|一片片){g}(紫|青|花)|(皮肤|身上|腿上|膝盖|胳膊){g}(发紫|青紫|紫一块"
+                  r"|发花|花花的|花了)|(一天|一整天|一晚上|半天|大半天|一夜|一上午|一下午|从早上到现在|从昨天|[十\d]+几?个?小时){W}没{g}(尿|小便"
+                  r"|解小便|撒尿|尿过)|几乎没{g}(尿|小便)|没什么尿|尿{g}(特别|非常|很|极)少|一滴尿|没尿|没有尿|无尿)",),
+        excludes=(r"(平时{g}血压|一直{g}血压{g}低|低血压{W}(多年|好几年|一直))",),
+        cancels=frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA}),
+    ),
+    RedFlagRule(  # any fever in a baby in its first two months
+        "sepsis",
+        triggers=(FEVER,),
+        requires=(NEWBORN,),
+        excludes=(r"(黄疸|产妇|妈妈|宝妈|乳腺|奶胀|涨奶|胀奶|堵奶|伤口|刀口)",),
+        cancels=frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA}),
+    ),
+    RedFlagRule(  # fever during chemotherapy, with a low white count or after a transplant
+        "sepsis",
+        triggers=(FEVER,),
+        requires=(IMMUNO,),
+        message_excludes=(r"(化疗|放疗|放化疗|靶向|移植){W}(结束|做完|停了|停药){W}(半年|[一二两三四五六七八九十几\d]+年|[二三四五六七八九十几\d]+个多?月)",),
+        strong_only=True,
+        cancels=frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA}),
+    ),
+    RedFlagRule(  # testicular torsion: sudden severe pain in a testicle (boys and young men)
+        "testicular_torsion",
+        triggers=(r"(睾丸|蛋蛋|阴囊|卵蛋|小蛋蛋){W}(剧痛|突然{W}(疼|痛)|(疼|痛)得{W}(厉害|受不了|哭|打滚|直不起|走不了|走不动|吐|要命|冒汗|冷汗)|绞痛"
+                  r"|肿{W}(疼得|痛得|剧痛)|往上缩|缩上去|缩到上面)",
+                  r"(突然|忽然|半夜|睡醒|一觉醒来|早上起来|踢球后|踢到){W}(睾丸|蛋蛋|阴囊|卵蛋){W}(疼|痛)"),
+        excludes=(r"(隐隐|胀痛{W}(个月|年)|久坐|精索静脉曲张|摸到|潮湿|瘙痒|痒|一点|有点|偶尔)",),
+    ),
 )
 
 # ---- generic cancelling contexts (patterns) ----
-_SPLIT = re.compile(r"[，。！？；,.!?;…\n]+|(?=但是|(?<![喘说睡比透挺受熬打吃忍撑])不过(?![气来去])|可是|然而|现在|目前|如今"
+_SPLIT = re.compile(r"(?:[，。！？；,!?;…\n]|(?<!\d)\.|\.(?!\d))+|(?=但是|(?<![喘说睡比透挺受熬打吃忍撑])不过(?![气来去])|可是|然而|现在|目前|如今"
                     r"|后来|结果)")
 _NEG_BEFORE = re.compile(r"(没有|没|无|未曾|未|并不|并没有|不再|否认|不是|也没|都没|从来没|从没|不太|不怎么|不是很|不算"
                          r"|不)(出现|发生|感到|觉得|什么|任何|明显|过)?$")
@@ -505,6 +782,8 @@ _PET_SUBJECT = re.compile(r"(^|家|家的|的|医生|你好|请问|这只|那只
                           r"|布偶|英短|橘猫|狗子)(狗|咪|子)?(?!毛|粮|窝|屎|尿|咬|抓|挠|过敏)")
 _PET_HUMAN = re.compile(r"(被|让|给)(小)?(狗|猫)|(我|俺|他|她|自己|孩子|宝宝|小孩|老人|老公|老婆|爱人|儿子|女儿|爸|妈|爷|奶|外公|外婆|人)(?!家)")
 _FIRST_PERSON = re.compile(r"(我|俺|自己)")
+# Someone posting about themself (发朋友圈说活够了): their own words, not a story told by the media.
+_POSTED = re.compile(r"(发|在|更新|转发)(了|的)?(个|条)?(朋友圈|微博|抖音|快手|空间|动态)")
 # Someone who watched an accident and now has nightmares: the question is about the witness, not the victim.
 _WITNESS = re.compile(r"(亲眼|目睹|看到|看见|见到|撞见|围观|梦到|梦见)")
 _AFTERMATH = re.compile(r"(噩梦|恶梦|睡不着|失眠|闪回|阴影|一想起来|忘不掉|忘不了|心理[^，。！？；]{0,2}(阴影|创伤|咨询|医生)|创伤|老想|一闭眼)")
@@ -543,7 +822,8 @@ def _cancelled(rule: RedFlagRule, clause: str, match: re.Match[str], later: list
         return True
     if witness and _AFTERMATH.search(text) and not _FIRST_PERSON.search(told[witness.end() :]) and len(told) - witness.end() <= 15:
         return True
-    if MEDIA in cancels and media and not (rule.crisis and _FIRST_PERSON.search(told[media.end() :])):
+    if MEDIA in cancels and media and not (rule.crisis and (_FIRST_PERSON.search(told[media.end() :])
+                                                          or _POSTED.search(told[max(media.start() - 3, 0) : media.end()]))):
         return True
     if HYPOTHETICAL in cancels and _HYPOTHETICAL.search(clause):
         return True

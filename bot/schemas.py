@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field
 
 from core.api import ApiModel
 
@@ -15,15 +15,18 @@ Urgency = Literal["emergency", "urgent", "routine"]
 Source = Literal["rasa", "fallback"]
 
 
-class UnderstandIn(ApiModel):
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="患者说的话，1-500 字")
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("text is blank")
+    return value
 
-    @field_validator("text")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("text is blank")
-        return value
+
+# What a patient typed: 1-500 characters, not only whitespace.
+PatientText = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS), AfterValidator(_not_blank)]
+
+
+class UnderstandIn(ApiModel):
+    text: PatientText = Field(description="患者说的话，1-500 字")
 
 
 class DepartmentScore(BaseModel):
@@ -50,15 +53,8 @@ class Understanding(BaseModel):
 
 
 class ChatIn(ApiModel):
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="患者发的文字，1-500 字")
+    text: PatientText = Field(description="患者发的文字，1-500 字")
     client_msg_id: str | None = Field(None, max_length=64, description="客户端消息 id，重发时用来去重")
-
-    @field_validator("text")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("text is blank")
-        return value
 
 
 class ChatMessageOut(BaseModel):

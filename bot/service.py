@@ -22,6 +22,7 @@ DEFAULT_CACHE_TTL_SECONDS = 300
 MODEL_EMERGENCY_FLAG = "model_emergency"  # no rule fired, but the model is sure it is an emergency
 MODEL_EMERGENCY_CONFIDENCE = 0.85  # Rasa's own "emergency" counts only this sure and only if no rule cancelled it
 DEPARTMENT_INTENTS = frozenset({"triage", "emergency"})
+RASA_LOW_CONFIDENCE = "nlu_fallback"
 SYMPTOM_INTENTS = frozenset({"query_report", "book_appointment", "medication_question"})  # department if symptoms named
 IN_PROCESS_SMALLTALK = frozenset({"greet", "thank", "goodbye"})
 _ENTITY_KINDS = frozenset({"symptom", "body_part", "duration", "age", "pregnancy", "vital_type", "vital_value", "drug", "exam"})
@@ -90,6 +91,11 @@ def _parse(nlu: NluClient | None, text: str) -> dict[str, Any] | None:
 
 def _rasa_intent(parsed: dict[str, Any]) -> tuple[str, float]:
     intent = parsed.get("intent") or {}
+    if intent.get("name") == RASA_LOW_CONFIDENCE:
+        # Rasa's FallbackClassifier: not a contract intent. Keep the model's best guess with its (low)
+        # confidence, so the dialogue can ask again or hand over, as it does for any unsure answer.
+        ranked = [i for i in parsed.get("intent_ranking") or [] if i.get("name") != RASA_LOW_CONFIDENCE]
+        intent = ranked[0] if ranked else {"name": "out_of_scope", "confidence": 0.0}
     name = str(intent.get("name") or "out_of_scope")
     confidence = float(intent.get("confidence") or 0.0)
     base = name.split("/", 1)[0]
@@ -142,10 +148,26 @@ def _from_rasa(text: str, parsed: dict[str, Any], flags: safety.RedFlagResult) -
         if confidence < MODEL_EMERGENCY_CONFIDENCE or safety.suppressed(text):
             intent, model_urgent = "triage", confidence >= MODEL_EMERGENCY_CONFIDENCE
             departments = departments or [("急诊科", confidence)]
-    if intent == "triage" and not departments:
-        departments = fallback.rank_departments(text)
+    if intent == "triage":
+        departments = _third_from_second_opinion(departments, fallback.second_opinion(text))
     return _answer(text, intent=intent, confidence=confidence, departments=departments, entities=entities, flags=flags,
                    source="rasa", model_urgent=model_urgent or intent == "emergency")
+
+
+def _third_from_second_opinion(rasa: list[tuple[str, float]], other: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Rasa's best two, then the in-process model's best that Rasa did not name (else Rasa's third).
+
+    Two models that learned differently miss different texts; a patient shown three departments is better
+    served by a different model's first choice than by Rasa's own distant third.
+    """
+    if not rasa:
+        return list(other)
+    top = list(rasa[:2])
+    extra = next(((name, score) for name, score in other if name not in (n for n, _ in top)), None)
+    if extra is None:
+        return list(rasa[:3])
+    # listed third whatever its own score: scores of two models are not comparable
+    return [*top, (extra[0], min(extra[1], top[-1][1]))]
 
 
 # ---- fallback ----

@@ -55,7 +55,8 @@ _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三":
 _CN_RUN = re.compile(r"[零〇一幺二两三四五六七八九十百]+(?:点[零一二三四五六七八九]+)?")
 _VITAL_BEFORE = re.compile(
     r"(血压|高压|低压|收缩压|舒张压|血糖|空腹|餐后|体温|烧到|发烧|发热|高烧|低烧|心率|心跳|脉搏|脉率|血氧|体重|"
-    r"量了|测了|测的|量的|温是|压是|糖是|率是|烧了|到|/|／|[\d零一二三四五六七八九十百]\s)\s*$"
+    r"量了|测了|测的|量的|温是|压是|糖是|率是|烧了|到|/|／|[\d零一二三四五六七八九十百]\s"
+    r"|(血压|血糖|体温|心率|血氧|体重)(今天|今早|早上|晚上|刚才|刚刚|现在|是|有)+)\s*$"  # 血压今天一百五: by voice
 )
 _VITAL_AFTER = re.compile(r"^\s*(度|多度|次|下|斤|公斤|千克|mmol|毫摩尔|毫米汞柱|mmHg|/|／|左右|多)", re.IGNORECASE)
 _DEGREE_DECIMAL = re.compile(r"(\d{2})度([一二三四五六七八九])(?![十百])")
@@ -122,9 +123,40 @@ def chinese_number(run: str) -> str | None:
     return digits
 
 
+def split_numbers(run: str) -> list[str]:
+    """Speech gives readings back to back: 一百五十八十五 → [一百五十, 八十五], 一百五八十五 → [一百五, 八十五].
+
+    A number ends where a unit would repeat (a second 十) or where two digits meet with no unit between.
+    """
+    integer, dot, fraction = run.partition("点")
+    parts, start, tens_seen, digit_pending = [], 0, False, False
+    for i, ch in enumerate(integer):
+        if ch == "十":
+            if tens_seen:  # 五十 | 八十: the new number starts at the digit before this 十
+                cut = i - 1 if i > start and integer[i - 1] in _CN_DIGITS else i
+                parts.append(integer[start:cut])
+                start = cut
+            tens_seen, digit_pending = True, False
+        elif ch == "百":
+            tens_seen, digit_pending = False, False
+        elif ch in _CN_DIGITS:
+            if digit_pending and integer[i - 1] != "零" and ch != "零":
+                parts.append(integer[start:i])
+                start, tens_seen = i, False
+            digit_pending = True
+    parts.append(integer[start:] + dot + fraction)
+    return [p for p in parts if p]
+
+
 def _replace_numerals(text: str) -> str:
     def repl(match: re.Match[str]) -> str:
         run = match.group(0)
+        pieces = split_numbers(run)
+        if len(pieces) > 1:  # two readings said back to back (blood pressure by voice)
+            values = [chinese_number(p) for p in pieces]
+            if all(values) and (_VITAL_BEFORE.search(text[: match.start()][-6:]) or _VITAL_AFTER.match(text[match.end():])):
+                return " ".join(str(v) for v in values)
+            return run
         before, after = text[: match.start()], text[match.end() :]
         if after[:1] in ("几", "来"):  # 十几, 二十来: approximate, not a reading
             return run

@@ -10,7 +10,9 @@ from bot.text import normalize
 from care.schemas import BloodPressure, Glucose, HeartRate, SpO2, Temperature, VitalIn, Weight
 
 _BP = re.compile(r"(\d{2,3})\s*[/／\\比]\s*(\d{2,3})")
-_BP_WORDS = re.compile(r"(?:高压|收缩压|上压)\D{0,3}(\d{2,3}).{0,6}?(?:低压|舒张压|下压)\D{0,3}(\d{2,3})")
+_BP_WORDS = re.compile(r"(?:高压|收缩压|上压|血压)\D{0,3}(\d{2,3}).{0,6}?(?:低压|舒张压|下压)\D{0,3}(\d{2,3})")
+# "血压150 85", "血压150，85": two numbers after 血压, as people say them (and speech recognition writes them)
+_BP_SPOKEN = re.compile(r"血压\D{0,4}?(\d{2,3})\s*[,，、\s]\s*(\d{2,3})(?!\s*[.\d])")
 _NUMBER = r"(\d{1,3}(?:\.\d{1,2})?)"
 _SINGLE = (  # (pattern, model, unit conversion)
     (re.compile(r"血糖\D{0,4}" + _NUMBER), Glucose),
@@ -28,7 +30,8 @@ def parse(text: str) -> VitalIn | None:
     """The first plausible reading in the text, validated like the API validates it; None if there is none."""
     clean = normalize(text)
     try:
-        bp = _BP_WORDS.search(clean) or (_BP.search(clean) if "压" in clean or "bp" in clean.lower() else None)
+        bp = (_BP_WORDS.search(clean) or (_BP.search(clean) if "压" in clean or "bp" in clean.lower() else None)
+              or _BP_SPOKEN.search(clean))
         if bp:
             return BloodPressure(kind="blood_pressure", systolic=int(bp.group(1)), diastolic=int(bp.group(2)))
         for pattern, model in _SINGLE:

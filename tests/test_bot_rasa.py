@@ -89,6 +89,20 @@ def test_faq_and_smalltalk_from_the_model(rasa_app):
     assert understand(rasa_app, "我要转人工")["intent"] == "request_human"
 
 
+CONTRACT_INTENTS = {"greet", "goodbye", "thank", "affirm", "deny", "triage", "emergency", "book_appointment",
+                    "cancel_appointment", "query_report", "medication_question", "faq/hours", "faq/location",
+                    "faq/insurance", "faq/visiting", "faq/parking", "record_vital", "medication_taken", "request_human",
+                    "complaint", "out_of_scope"}
+
+
+def test_odd_and_unclear_messages_still_get_a_contract_intent(rasa_app):
+    # Rasa says `nlu_fallback` when unsure; the contract has no such intent.
+    for text in ("嗯嗯那个啥", "？？？", "asdfgh", "就是那个 你懂的", "12345", "我我我"):
+        answer = understand(rasa_app, text)
+        assert answer["intent"] in CONTRACT_INTENTS, (text, answer["intent"])
+        assert answer["urgency"] in ("routine", "urgent", "emergency")
+
+
 def test_red_flag_is_an_emergency_whatever_the_model_says(rasa_app):
     # Phrased like a "which department" question, which the model tends to route to triage.
     answer = understand(rasa_app, "我爸突然嘴歪了说话不清楚，右边胳膊抬不起来，挂哪个科")

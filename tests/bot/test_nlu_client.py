@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bot import service as bot_service
-from bot.nlu_client import RasaClient, RasaUnavailable
+from bot.nlu_client import RasaBusy, RasaClient, RasaUnavailable
 from tests import services
 
 PARSE_REPLY = {
@@ -42,6 +42,8 @@ class StubRasa:
 
     def __init__(self, port: int, *, delay: float = 0.0) -> None:
         self.port, self.delay, self.parses = port, delay, 0
+        self.in_flight = self.most_in_flight = 0
+        self._count = threading.Lock()
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -69,9 +71,14 @@ class StubRasa:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 text = json.loads(self.rfile.read(length))["text"]
-                stub.parses += 1
+                with stub._count:
+                    stub.parses += 1
+                    stub.in_flight += 1
+                    stub.most_in_flight = max(stub.most_in_flight, stub.in_flight)
                 if stub.delay:
                     time.sleep(stub.delay)
+                with stub._count:
+                    stub.in_flight -= 1
                 self._json({**PARSE_REPLY, "text": text})
 
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
@@ -151,6 +158,34 @@ def test_slow_server_times_out_and_is_skipped(stubs: list[StubRasa]) -> None:
         for _ in range(4):
             assert client.parse("头疼")["intent"]["name"] == "triage"
         assert fast.parses == 4
+    finally:
+        client.close()
+
+
+def test_a_busy_server_is_not_piled_on_nor_marked_down(stubs: list[StubRasa]) -> None:
+    busy = StubRasa(services.free_port(), delay=0.08).start()
+    stubs.append(busy)
+    client = RasaClient([busy.url], timeout=0.3, health_interval=30, max_in_flight=1)
+    outcomes: list[str] = []
+
+    def ask() -> None:
+        try:
+            client.parse("头疼")
+            outcomes.append("rasa")
+        except RasaBusy:
+            outcomes.append("busy")
+
+    try:
+        threads = [threading.Thread(target=ask) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert busy.most_in_flight == 1  # the others waited for the slot instead of loading Rasa
+        assert outcomes.count("rasa") >= 3 and set(outcomes) <= {"rasa", "busy"}
+        assert busy.parses <= outcomes.count("rasa") + 1  # at most one parse for a caller who had gone
+        assert client.available()  # busy is not down: the next caller still gets the model
+        assert client.parse("头疼")["intent"]["name"] == "triage"
     finally:
         client.close()
 

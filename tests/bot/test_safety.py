@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.departments import FLAG_DEPARTMENTS
 from bot.safety import RULES, check, split_clauses, suppressed
 from bot.text import normalize
 from tests.bot.safety_cases import EMERGENCY, NON_EMERGENCY
@@ -46,10 +47,22 @@ def test_suicide_talk_asks_for_the_crisis_hotline() -> None:
     assert not check(normalize("胸口压着疼，出冷汗")).crisis_hotline
 
 
+def test_passive_and_indirect_suicidal_talk_asks_for_the_crisis_hotline() -> None:
+    for text in ("要是我不在了 家里人都能轻松点", "活着就是拖累 不如早点走", "后事都跟老婆交代好了", "撑不下去了 看不到希望",
+                 "朋友说她不想活了 我该怎么帮她"):
+        assert check(normalize(text)).crisis_hotline, text
+    for text in ("累死了", "笑死 医生说我胖", "这剧太虐了 女主最后跳河了", "工作撑不下去了 想辞职"):
+        assert not check(normalize(text)).emergency, text
+
+
+def test_every_red_flag_has_a_department() -> None:
+    assert {rule.code for rule in RULES} <= set(FLAG_DEPARTMENTS)
+
+
 @pytest.mark.parametrize(
     ("text", "clauses"),
     [("以前胸口疼过现在好了", ["以前胸口疼过", "现在好了"]), ("胸口疼，但是不厉害", ["胸口疼", "但是不厉害"]),
-     ("喘不过气来", ["喘不过气来"])],
+     ("喘不过气来", ["喘不过气来"]), ("体温37.8，头疼.", ["体温37.8", "头疼"])],
 )
 def test_clauses_split_on_punctuation_and_turning_words(text: str, clauses: list[str]) -> None:
     assert split_clauses(text) == clauses

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text import chinese_number, normalize
+from bot.text import chinese_number, normalize, split_numbers
 
 
 @pytest.mark.parametrize(
@@ -33,3 +33,32 @@ def test_normalize(raw: str, clean: str) -> None:
                                             ("九十", "90"), ("一五一十", None)])
 def test_chinese_number(run: str, value: str | None) -> None:
     assert chinese_number(run) == value
+
+
+@pytest.mark.parametrize(("run", "parts"), [
+    ("一百五十八十五", ["一百五十", "八十五"]), ("一百五八十五", ["一百五", "八十五"]), ("一百四十九十", ["一百四十", "九十"]),
+    ("一百零五", ["一百零五"]), ("三十八点五", ["三十八点五"]), ("一百五", ["一百五"]),
+])
+def test_readings_said_back_to_back_are_split(run: str, parts: list[str]) -> None:
+    assert split_numbers(run) == parts
+
+
+@pytest.mark.parametrize(("said", "reading"), [
+    ("我血压今天一百五十八十五", (150, 85)),  # as speech recognition writes it
+    ("血压一百四九十", (140, 90)),
+    ("今天血压一百五 低压八十五", (150, 85)),
+    ("我今天血压150，85。", (150, 85)),
+    ("高压一百五十低压八十五", (150, 85)),
+])
+def test_blood_pressure_as_people_say_it(said: str, reading: tuple[int, int]) -> None:
+    from bot import vitals_text
+
+    parsed = vitals_text.parse(said)
+    assert parsed is not None and (parsed.systolic, parsed.diastolic) == reading  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("said", ["我今天走了三十分钟", "孩子三岁了", "我家住三十八楼", "血压药吃了一百五十天了"])
+def test_numbers_that_are_not_readings_are_left_alone(said: str) -> None:
+    from bot import vitals_text
+
+    assert vitals_text.parse(said) is None
