@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 import redis
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from tests import services
 
 # Never pick up a developer's local instance/kangban.env.
 _TMP = Path(tempfile.mkdtemp(prefix="kangban-tests-"))
+SMS_UP_TOKEN = "test-sms-up-secret"  # the secret path part of the SMS reply callback
 os.environ["INSTANCE_DIR"] = str(_TMP / "instance")
 
 
@@ -23,19 +24,6 @@ def _database_url() -> str:
     if url:
         return url
     return f"sqlite:///{_TMP / 'test.db'}"
-
-
-def _reset_schema(url: str) -> None:
-    """A clean database, then every Alembic migration: the tests run on the migrated schema."""
-    from core.migrate import upgrade
-
-    if url.startswith("postgresql"):
-        engine = create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-    upgrade(url)
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +53,7 @@ def sandbox() -> Iterator[dict[str, str]]:
 @pytest.fixture(scope="session")
 def database_url() -> str:
     url = _database_url()
-    _reset_schema(url)
+    services.reset_schema(url)
     return url
 
 
@@ -80,6 +68,7 @@ def settings_overrides(redis_url: str, sandbox: dict[str, str], database_url: st
         token_signing_key=generate_key(),
         field_encryption_key=generate_key(),
         lookup_hash_key=generate_key(),
+        sms_up_callback_token=SMS_UP_TOKEN,
         instance_dir=_TMP / "instance",
     )
     return overrides
