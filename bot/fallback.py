@@ -118,6 +118,20 @@ class _Model:
             self.counts[label].update(self.features(example))
         self.vocab = {f for c in self.counts.values() for f in c}
         self.totals = {label: sum(c.values()) for label, c in self.counts.items()}
+        self._tables()
+
+    def _tables(self) -> None:
+        """Naive Bayes in sparse form: a label's score is its prior plus, per feature, log P(unseen) plus a
+        bonus only where the label saw that feature. Most features belong to few labels, so ranking touches
+        a handful of numbers per feature instead of every label (the fallback must stay fast under load)."""
+        n_docs, v = sum(self.docs.values()), len(self.vocab)
+        self.labels = list(self.counts)
+        self.prior = [math.log(self.docs[label] / n_docs) for label in self.labels]
+        self.unseen = [math.log(0.5 / (self.totals[label] + v * 0.5)) for label in self.labels]
+        self.bonus: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, label in enumerate(self.labels):
+            for feature, count in self.counts[label].items():
+                self.bonus[feature].append((i, math.log(count + 0.5) - math.log(0.5)))
 
     def features(self, text: str) -> list[str]:
         tokens = [t for t in self.tokenizer.lcut(text) if t.strip() and not re.fullmatch(r"[，。！？、：；,.!?\s]+", t)]
@@ -129,16 +143,14 @@ class _Model:
         feats = [f for f in self.features(text) if f in self.vocab]
         if not feats:
             return []
-        n_docs = sum(self.docs.values())
-        v = len(self.vocab)
-        scores = {}
-        for label, counts in self.counts.items():
-            total = self.totals[label] + v * 0.5
-            scores[label] = math.log(self.docs[label] / n_docs) + sum(math.log((counts[f] + 0.5) / total) for f in feats)
-        top = max(scores.values())
-        exp = {label: math.exp(s - top) for label, s in scores.items()}
-        norm = sum(exp.values())
-        return sorted(((label, e / norm) for label, e in exp.items()), key=lambda x: -x[1])
+        scores = [p + len(feats) * u for p, u in zip(self.prior, self.unseen, strict=True)]
+        for feature in feats:
+            for i, bonus in self.bonus[feature]:
+                scores[i] += bonus
+        top = max(scores)
+        exp = [math.exp(s - top) for s in scores]
+        norm = sum(exp)
+        return sorted(((label, e / norm) for label, e in zip(self.labels, exp, strict=True)), key=lambda x: -x[1])
 
     def entities(self, text: str) -> list[dict[str, Any]]:
         found = []

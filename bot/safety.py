@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 # `{G}` in a pattern: a short gap that may not contain a negation, so 胸口{G}疼 never matches 胸口不疼.
-_GAP = "[^不没无未别，。！？；]{0,4}"
-_SHORT_GAP = "[^不没无未别，。！？；]{0,2}"
-_WIDE_GAP = "[^不没无未别。！？；]{0,12}"
-_MID_GAP = "[^不没无未别，。！？；]{0,8}"
+# 别 is a negation (别担心) except in 特别 ("very"), which the gap lets through.
+_GAP = "(?:[^不没无未别，。！？；]|(?<=特)别){0,4}"
+_SHORT_GAP = "(?:[^不没无未别，。！？；]|(?<=特)别){0,2}"
+_WIDE_GAP = "(?:[^不没无未别。！？；]|(?<=特)别){0,12}"
+_MID_GAP = "(?:[^不没无未别，。！？；]|(?<=特)别){0,8}"
 
-RULES_VERSION = "2026-11-23.6"  # part of the bot's cache key: bump when the rules change
+RULES_VERSION = "2026-11-23.7"  # part of the bot's cache key: bump when the rules change
 
 NEGATION = "negation"
 HISTORY = "history"
@@ -55,6 +56,10 @@ POSTPARTUM = (r"(产后|生完|生了孩子|生孩子后|生孩子以后|刚生|
 # More than about six weeks after the birth: no longer the postpartum red flags.
 LONG_AFTER_BIRTH = (r"(产后|生完{g}(孩子|娃|宝宝|老二|二胎|老大)?|生孩子|剖腹产|剖宫产|顺产){g}(都|已经|快)?{g}(半年|[两二三四五六七八九十几]+个多?月"
                     r"|[2-9]\d*个多?月|1\d个多?月|[一二两三四五六七八九十几\d]+年|多年)")
+# A baby in its first year (danger signs are judged differently from older children).
+INFANT = (r"((婴儿|新生儿|小婴儿|宝宝|娃|孩子|小孩|闺女|儿子|女儿|宝)[^，。]{0,4}((\d|1[01]|[一二两三四五六七八九十]|十一)个(半)?月|几个月|没满月|刚满月"
+          r"|\d+天|[一二两三四五六七八九十几]+天)|((\d|1[01]|[一二两三四五六七八九十]|十一)个(半)?月|几个月)(大)?的?(宝宝|孩子|婴儿|娃|小孩|宝|闺女"
+          r"|儿子|女儿)|婴儿|新生儿|吃奶的(孩子|宝宝|娃))")
 # A baby in its first two months: any fever is an emergency.
 NEWBORN = (r"(新生儿|刚出生|出生{g}(\d+|[一二两三四五六七八九十几]+)天|没满月|未满月|不满月|不到满月|还没满月|刚满月|满月(的|大)"
            r"|(\d+|[一二两三四五六七八九十几]+)天(大)?的?(宝宝|孩子|婴儿|娃|小孩|宝|小宝宝|女儿|儿子)"
@@ -84,7 +89,7 @@ def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     # Named sub-patterns first: they contain the gap placeholders themselves.
     gaps = {"{KIDS}": KIDS, "{PREG}": PREGNANT, "{OLD}": ELDERLY, "{VISIT}": VISITING, "{ADULT_DRUGS}": ADULT_DRUGS,
             "{PILLS}": PILLS, "{POST}": POSTPARTUM, "{NEWBORN}": NEWBORN, "{FEVER}": FEVER, "{IMMUNO}": IMMUNO,
-            "{PRESYNCOPE}": PRESYNCOPE, "{STORY}": STORY,
+            "{PRESYNCOPE}": PRESYNCOPE, "{STORY}": STORY, "{INFANT}": INFANT,
             "{M}": _MID_GAP, "{G}": _GAP, "{g}": _SHORT_GAP, "{W}": _WIDE_GAP}
     out = []
     for pattern in patterns:
@@ -147,14 +152,15 @@ RULES: tuple[RedFlagRule, ...] = (
             r"|不认人))",
             r"(嘴歪|嘴角歪|口角歪|脸歪|口眼歪|嘴巴歪|面部歪|一边脸{g}(耷拉|下垂|歪)|嘴角{g}(耷拉|下垂)|流口水{g}嘴)",
             r"(说话不清|说话含糊|说话含混|口齿不清|吐字不清|说不出话|说不了话|讲不出话|讲话不清|舌头{g}(发硬|不灵|不听|打结|打卷|僵)|大舌头|"
-            r"说话不利索|说话不利落|话说不清|说话{g}(含糊|不清|不利索|大舌头))",
+            r"说话不利索|说话不利落|话说不清|说话{g}(含糊|不清|不利索|大舌头)|(?<![说讲])话(也|都)(说|讲)不(清|清楚|利索|明白|出来))",
             r"(中风|脑梗|脑卒中|脑出血|脑溢血)(了|啦)",
             r"(突然|忽然|一下子){g}(不会说话|不能说话|说不了话|话都说不)",
             r"(突然|忽然){G}(手|脚|手脚|胳膊|腿){g}(没劲|无力|麻|动不了|抬不起)",
         ),
         excludes=(r"(好几年|多年|几年了|\d+年了|[一二两三四五六七八九十]+年了|从小|天生|后遗症|康复|复查|术后|出院|随访|"
                   r"中风后|脑梗后|脑梗以后|中风以后|结巴|口吃|睡觉压|压麻|睡麻|蹲久|坐久|牙疼|拔牙|麻药|打麻药|喝多|喝醉|"
-                  r"练习|普通话|学说话|听不清|(?<!突然)(?<!忽然)不会说话|说话晚|面瘫|孩子说话|宝宝说话|\d+岁还|两岁|三岁)",),
+                  r"练习|普通话|学说话|听不清|(?<!突然)(?<!忽然)不会说话|说话晚|面瘫|孩子说话|宝宝说话|\d+岁还|两岁|三岁|紧张|激动|害羞|吓得|气得|哭得"
+                  r"|冻得|心慌|双手|两只手|两手|四肢|手脚都)",),
         message_excludes=(r"(孩子|宝宝|小孩|儿子|女儿|娃){W}(还小|说话晚|学说话)|还小|说话晚|学说话|口吃|结巴|喝醉|喝多了|从小"
                           r"|天生|一直这样|一直都这样|拔牙|麻药|补牙|种牙|根管|打了?针|面瘫",),
     ),
@@ -205,9 +211,14 @@ RULES: tuple[RedFlagRule, ...] = (
         requires=(r"(冷汗|虚汗|眼前{g}(发黑|黑)|晕倒|晕过去|发软|迷糊|叫不醒|脸{g}(苍白|煞白)|手脚{g}(冰|凉))",),
         excludes=(r"(低压|舒张压|心率|心跳|脉搏|血糖|血氧|低血压|平时|一直|有点)",),
     ),
+    RedFlagRule(  # shock: a blood pressure that cannot be measured (not a broken meter)
+        "unconscious",
+        triggers=(r"血压{g}(测不到|测不出|量不到|量不出|摸不到)",),
+        excludes=(r"(血压计|机器|仪器|电子|电池|袖带|坏了|不准|手机|手环|手表)",),
+    ),
     RedFlagRule(
         "cardiac_arrest",
-        triggers=(r"(没气了|没了气|断气|没了呼吸|没有呼吸|没呼吸了|呼吸停了|没有心跳|没心跳|心跳停了|心脏骤停|心跳骤停"
+        triggers=(r"(没气了|没了气|断气|没了呼吸|没有呼吸(?![困急费不道声音])|没呼吸了|呼吸停了|没有心跳|没心跳|心跳停了|心脏骤停|心跳骤停"
                   r"|呼吸心跳停止|摸不到脉|没有脉搏)",),
     ),
     RedFlagRule(
@@ -220,13 +231,15 @@ RULES: tuple[RedFlagRule, ...] = (
             r"(血{g}(哗哗|呼呼|汩汩|直流|往外冒|往外涌|喷出)|(大便|便便|拉的){g}(全是血|都是血|一大滩血|全是红的))",
             r"(便血|拉血|尿血|鼻血|鼻子出血|流鼻血){W}(很多|好多|一大滩|一马桶|止不住|不止|半小时|一直|头晕|晕)",
             r"(割|砍|切|划|扎){g}(了|到|破|伤){W}(很深|好深|见骨|骨头|动脉|止不住|喷)",
+            r"(血{g}(一直|往外|直往外|还在|不停){g}(喷|飙|滋)|血{g}(喷出来|喷了|飙出来))",
+            r"(手指|指头|手指头|脚趾|手|脚|胳膊|腿|耳朵){W}(绞断|切断|轧断|压断|截断|剁掉|切掉|砍掉|砍断|绞掉|削掉|掉下来了)",
         ),
         excludes=(r"(痔疮{g}(出血|便血)|牙龈|刷牙|血丝|一点点|一点血|少量|月经|例假|大姨妈|来事|经期|流鼻血{g}一会)",),
     ),
     RedFlagRule(  # very heavy menstrual bleeding with signs of blood loss
         "heavy_bleeding",
         triggers=(r"(月经|例假|大姨妈|经血|来事|下面){W}(湿透|一小时{W}(换|湿|透)|止不住|像{g}(水|自来水|流水)|哗哗|一股一股|大得吓人"
-                  r"|多得吓人|特别多|非常多|好多)",),
+                  r"|多得吓人|特别多|非常多|好多|量{g}(特别|非常|超级|太|巨)大)",),
         requires=(r"(头晕|发晕|晕|眼{g}(黑|发黑|花)|心慌|站不稳|站不住|乏力|没力气|脸{g}(白|苍白|煞白)|湿透)",),
         excludes=(r"(每次|每个月|一直都|老是|经常)",),
     ),
@@ -308,6 +321,12 @@ RULES: tuple[RedFlagRule, ...] = (
         excludes=(r"(食物中毒|轻微|有点|会不会中毒|中毒性|中毒了吗|可能是(?!煤气|燃气|一氧化碳){g}中毒|是不是{g}中毒)",),
         message_excludes=(VISITING,),
     ),
+    RedFlagRule(  # carbon monoxide: a coal stove, charcoal or a gas heater indoors, and people feel ill
+        "poisoning",
+        triggers=(r"(煤炉|煤球炉|蜂窝煤|炭盆|炭火|火盆|烧炭|烤炭|煤炭炉|煤气热水器|燃气热水器|炉子)",),
+        requires=(r"(头疼|头痛|头晕|恶心|吐|晕|昏|没力气|浑身没劲|迷糊|叫不醒|喊不醒|醒不过来|站不起来|嘴唇{g}(红|樱桃))",),
+        excludes=(r"(怎么预防|预防|注意什么|安全吗|会不会|能不能|可以吗|科普|新闻|买|装|修)",),
+    ),
     RedFlagRule(  # wild mushrooms followed by vomiting, diarrhoea or confusion
         "poisoning",
         triggers=(r"(吃|炒|煮|炖|采|捡){W}(野生菌|野蘑菇|野菌|菌子|蘑菇|鸡枞|见手青|牛肝菌|毒菌)",),
@@ -339,8 +358,9 @@ RULES: tuple[RedFlagRule, ...] = (
             r"|一下|一口气|一次)?{g}(吃|吞|喝)(了|下|掉|光)",
             r"(药|安眠药|安定|降糖药|降压药){g}(吃多了(?!一片|一粒|半片)|吃多(?!少|了|久|长|长时间)|吃过量|过量|吃了双份{W}(晕|吐|迷糊))",
             r"(药物过量|服药过量)",
+            r"(存|攒|囤|藏|留)(的|着的|下的|了很久的|了好久的|起来的){g}(药|安眠药|药片|片){g}(都|全|全都|一下|一口气)?{g}(吃|吞|喝)(了|下|掉|光)",
         ),
-        excludes=(r"(维生素|钙片|益生菌|健胃消食|山楂|鱼油|保健品|糖丸|维C|一天{g}吃|每天|分{g}次|疗程)",),
+        excludes=(r"(维生素|钙片|益生菌|健胃消食|山楂|鱼油|保健品|糖丸|维C|一天{g}吃|每天|分{g}次|疗程|伤肝|伤肾|伤胃|伤身|副作用|依赖)",),
         message_excludes=(VISITING,),
     ),
     RedFlagRule(
@@ -356,7 +376,22 @@ RULES: tuple[RedFlagRule, ...] = (
         requires=(KIDS, r"(迷糊|叫不醒|喊不醒|不太醒|不醒|意识|嗜睡|一直睡不醒|昏睡|胡言乱语|说胡话|不认人|精神{g}(特别|很"
                         r"|极)差{W}(叫|醒)|(两眼|眼睛|眼神|眼){g}(发直|直勾勾|直直|发呆|呆滞|呆|不动)|反应{g}(慢|呆|迟钝|差)|呆呆|发呆"
                         r"|叫{g}(他|她)?{g}(不理|不应|没反应)|尖叫|囟门{g}(鼓|凸|膨|突)|"
-                  r"抽|惊厥|翻白眼|没反应|软绵绵{W}(叫|醒)|呼吸{g}(急促|困难))"),
+                  r"抽|惊厥|翻白眼|没反应|软绵绵{W}(叫|醒)|呼吸{g}(急促|困难)|(叫|喊|逗){g}(都|也)?不(怎么|太)?(睁眼|睁开眼|理|醒|应)"
+                  r"|睁不开眼)"),
+        cancels=frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA}),
+    ),
+    RedFlagRule(  # a baby under one who will not feed and breathes fast or hard, or is floppy or drowsy
+        "sick_infant",
+        triggers=(r"(不吃奶|没吃奶|没怎么吃奶|不肯吃奶|拒奶|吃不进奶|奶{g}(都)?不吃|一口奶{g}(都)?没|(一天|大半天|一整天|一上午|一下午|一晚上"
+                  r"|[\d一二两三四五六七八九十几]+个?小时){W}没{g}(吃|喝){g}(奶|东西))",),
+        requires=(INFANT, r"(呼吸{g}(很快|快|急|急促|费力|费劲|困难)|喘得|喘不|鼻翼{g}(扇|煽)|三凹|肋骨{g}(凹|陷|一吸一吸)|呻吟|哼哼|蔫|没精神|"
+                          r"软塌塌|软绵绵|叫不醒|不睁眼|不怎么睁眼|哭声{g}(弱|小|没力)|不哭不闹|嘴唇{g}(发紫|青)|没尿|尿{g}(很少|特别少)|抽)"),
+        cancels=frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA}),
+    ),
+    RedFlagRule(  # a baby under one who struggles to breathe: the chest pulls in, grunting, blue lips
+        "sick_infant",
+        triggers=(r"(鼻翼{g}(扇|煽)|三凹征|肋骨{g}(下面|中间)?{g}(凹|陷|一吸一吸)|胸口{g}(往里)?凹|呼吸{g}(呻吟|哼哼|费力)|嘴唇{g}(发紫|青紫|发青))",),
+        requires=(INFANT,),
         cancels=frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA}),
     ),
     RedFlagRule(
@@ -634,21 +669,23 @@ RULES: tuple[RedFlagRule, ...] = (
     RedFlagRule(
         "major_burn",
         triggers=(r"(烧伤|烫伤|烧着|着火|火烧|被火|开水|热油|热水|蒸汽|炸伤|硫酸|烧到|烫到|烫了|烧了)",),
-        requires=(r"(大面积|一大片|全身|半个身|半身|整个{g}(胳膊|腿|背|后背|胸口|肚子|脸)|脸上|面部|脸和|皮都{g}(掉|烂|脱|焦)|"
-                  r"焦了|发黑|好大一片|呼吸道|吸入|嗓子{g}(哑|肿))",),
-        excludes=(r"(手指|指头|一点点|一小块|硬币大|指甲盖|小水泡|晒伤|晒)",),
+        requires=(r"(大面积|一大片|全身|半个身|半身|整个{g}(胳膊|腿|背|后背|胸口|肚子|脸)|满脸|整张脸|着火|火灾|失火|起火|爆炸|皮都{g}(掉|烂|脱|焦)|"
+                  r"焦了|发黑|好大一片|呼吸道|吸入|嗓子{g}(哑|肿)|眼睛)",),
+        # a scald on a hand or a foot is for the emergency room, not a red flag (the face counts with the airway or eyes)
+        excludes=(r"(手指|指头|一点点|一小块|硬币大|指甲盖|小水泡|晒伤|晒|脚面|脚背|手背|手掌|手心|脚底|手腕|脚踝|脚趾)",),
     ),
     RedFlagRule("major_burn", triggers=(r"(大面积|一大片|全身){g}(烧伤|烫伤)",)),
     RedFlagRule(
         "elderly_fall",
         triggers=(r"(摔|跌|滑|绊){g}(倒|了|跤)", r"(倒在地上|倒地)"),
-        requires=(r"(起不来|站不起来|爬不起来|在地上躺了|躺了{g}(一夜|一晚|一宿|半天|一上午|一下午)|动不了|不能动|腿{g}(变短|外旋|歪)|大腿根{W}(疼|痛)|髋{W}(疼|痛))",),
+        requires=(r"(起不来|站不起来|爬不起来|在地上躺了|躺了{g}(一夜|一晚|一宿|半天|一上午|一下午)|(腿|脚|下半身|身子|人|腰){g}(动不了|不能动)"
+                  r"|动弹不得|腿{g}(变短|外旋|歪)|大腿根{W}(疼|痛)|髋{W}(疼|痛))",),
     ),
     RedFlagRule(
         "acute_abdomen",
         triggers=(r"(肚子|腹部|肚皮){M}(硬得像{g}(木板|板|石头)|板一样硬|硬邦邦|像板一样|板状|僵硬{W}(碰都不能碰|不能碰"
                   r"|一碰就疼))", r"板状腹",
-                  r"(肚子|腹部|肚皮)[^。！？；]{0,14}(硬得像{g}(木板|板|石头)|板一样硬|硬邦邦)(?![^。]*(健身|腹肌|练))",
+                  r"(肚子|腹部|肚皮)[^。！？；]{0,14}(硬得{g}(像|跟|和|如|似)?{g}(木板|板子|板|石头)|板一样硬|硬邦邦)(?![^。]*(健身|腹肌|练))",
                   r"(肚子|腹部|肚皮){g}胀得{g}像{g}(鼓|皮球|气球){W}(吐|不放屁|没排气|没放屁|拉不出)"),
         excludes=(r"(健身|腹肌|练出来|练的)",),
     ),
@@ -666,7 +703,8 @@ RULES: tuple[RedFlagRule, ...] = (
                   r"高处坠落|坠楼|被刀{g}(扎|捅|砍)|刀{g}(扎进|捅进|插进)|捅伤|枪伤|骨头{g}(戳|露|刺){g}出来|开放性骨折"
                   r"|被{g}压在下面|"
                   r"被毒蛇|毒蛇咬|被蛇咬|蛇咬伤|中暑{W}(昏|晕倒|意识|抽|叫不醒|不出汗{W}高烧))",),
-        excludes=(r"(擦伤|擦破|皮外伤|没事|一点点|轻微|剐蹭|康复|复查|后遗症|半年|\d+年|几年|个月|记性|性格|认知|以后|之后)",),
+        excludes=(r"(擦伤|擦破|皮外伤|没事|一点点|轻微|剐蹭|康复|复查|后遗症|半年|\d+年|几年|个月|记性|性格|认知|以后|之后|年前"
+                  r"|[一二两三四五六七八九十几]+年)",),
     ),
     RedFlagRule(  # a very fast or very slow heart with near-fainting, chest tightness or breathlessness
         "arrhythmia",
@@ -752,7 +790,7 @@ _RECURRENCE = re.compile(r"(又(?!怀|生|要|想|有了|来问|去)|再次(?!�
 _RECENT = re.compile(r"(刚才|刚刚|就在刚才|几分钟前|半小时前|一小时前|正在)")
 _INFO = re.compile(
     r"((?<!可)能吃|能不能|可以吃|可不可以|的病人|患者|应该怎么|该怎么|怎么回事|什么原因|会怎样|会怎么样|有什么后果|有什么危害"
-    r"|有什么影响|(怎么|如何|怎样|该怎么)(预防|防止|避免|急救|处理|护理|判断|识别|治疗|办理|区分|分辨|做)|预防|防范|急救(知识"
+    r"|有什么影响|区别|有啥不一样|有什么不一样|有啥不同|有什么不同|(怎么|如何|怎样|该怎么)(预防|防止|避免|急救|处理|护理|判断|识别|治疗|办理|区分|分辨|做)|预防|防范|急救(知识"
     r"|方法|措施|常识|培训|课)|"
     r"了解|咨询|科普|知识|讲座|常识|(挂|看)(什么|哪个|哪|啥)科|什么科|哪个科|什么症状|哪些症状|症状(是|有)|(是|有)(什么"
     r"|哪些)(原因|区别|症状|表现|征兆|先兆)|"

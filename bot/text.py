@@ -183,14 +183,17 @@ def strip_symbols(text: str) -> str:
     return "".join(out)
 
 
-def normalize(text: str) -> str:
-    """NFKC, simplified characters, no emoji/control characters, one space at most, numerals of readings as digits."""
+def normalize(text: str, pause: str = "") -> str:
+    """NFKC, simplified characters, no emoji/control characters, one space at most, numerals of readings as digits.
+
+    A space between Chinese words is dropped, or becomes `pause` (e.g. "，": people type a space where they pause).
+    """
     text = unicodedata.normalize("NFKC", text)
     text = strip_symbols(text)
     text = _to_simplified(text)
     text = text.translate(_PUNCT_TO_CHINESE)
     text = _SPACES.sub(" ", text).strip()
     text = _replace_numerals(text)
-    text = _SPACE_BETWEEN_CJK.sub("", text)
+    text = _SPACE_BETWEEN_CJK.sub(pause, text)
     text = fix_typos(text)
     return _REPEATED_PUNCT.sub(r"\1", text)

@@ -1333,11 +1333,47 @@ EMERGENCY += [
 ]
 NON_EMERGENCY += [
     "买了点木炭周末烧烤 要注意通风吗",
-    "冬天屋里烧炭取暖 头有点晕 是不是要开窗",
     "买了农药打果树 手上沾到了要紧吗",
     "家里老鼠多 买了老鼠药 放哪里孩子够不着",
     "周末想带着孩子一起走走亲戚",
     "带着孩子一起去公园 孩子一直咳嗽要不要戴口罩",
     "产后第三天 能带着孩子一起出院吗",
     "坐月子能不能带着宝宝一起回娘家",
+]
+
+
+# ---- round 8 (2026-11-23): gaps that the independent dev set (nlu_data/dev) showed, in our own words, and the
+# near misses that the new rules must leave alone ----
+EMERGENCY += [
+    ("我爸吃着饭勺子掉了 左手没劲 话也说不利索", "stroke"),
+    ("宝宝两个月 大半天没吃奶了 呼吸特别急", "sick_infant"),
+    ("四个月的孩子不肯吃奶 软塌塌的 哭声很弱", "sick_infant"),
+    ("孩子五个月 喘气的时候肋骨下面一吸一吸的", "sick_infant"),
+    ("输液输到一半人就不行了 血压量不出来", "unconscious"),
+    ("屋里生着炉子睡了一宿 早上一家人都头晕恶心", "poisoning"),
+    # charcoal indoors with symptoms: leave the room and get help (the answer also says to open the windows)
+    ("冬天屋里烧炭取暖 头有点晕 是不是要开窗", "poisoning"),
+    ("两岁宝宝高烧 叫他都不怎么睁眼", "child_fever_confusion"),
+    ("手指头被机器切断了", "heavy_bleeding"),
+    ("胳膊划了个口子 血一直往外喷", "heavy_bleeding"),
+    ("肚子疼得厉害 摸着硬得跟石头似的", "acute_abdomen"),
+    ("不想活了 把攒的安眠药都吞了", "overdose"),
+    ("月经量太大了 一小时就湿透一片 眼前发黑", "heavy_bleeding"),
+]
+NON_EMERGENCY += [
+    "没有呼吸困难 就是咳嗽有痰",
+    "三年前出过车祸 现在阴天腿还疼",
+    "心梗和心衰有啥区别",
+    "降压药吃多了伤肾吗",
+    "骑车摔了一跤 手腕肿了动不了 挂骨科吗",
+    "煮饺子的开水溅到手背上 起了个泡",
+    "炒菜的油溅到脸上 红了一小片",
+    "宝宝五个月 今天不太爱吃奶 精神挺好",
+    "孩子六个月 感冒了 不吃奶 有点咳",
+    "血压计量不出血压 是不是电池没电了",
+    "我一紧张话都说不利索",
+    "两岁半的孩子话也说不清 要去看看吗",
+    "坐车突然心慌手麻 检查都正常 是焦虑吗",
+    "冬天用炭火盆取暖 怎么预防中毒",
+    "月经量一直偏大 有点贫血 吃什么补",
 ]
