@@ -183,17 +183,14 @@ def strip_symbols(text: str) -> str:
     return "".join(out)
 
 
-def normalize(text: str, pause: str = "") -> str:
-    """NFKC, simplified characters, no emoji/control characters, one space at most, numerals of readings as digits.
-
-    A space between Chinese words is dropped, or becomes `pause` (e.g. "，": people type a space where they pause).
-    """
+def normalize(text: str) -> str:
+    """NFKC, simplified characters, no emoji/control characters, one space at most, numerals of readings as digits."""
     text = unicodedata.normalize("NFKC", text)
     text = strip_symbols(text)
     text = _to_simplified(text)
     text = text.translate(_PUNCT_TO_CHINESE)
     text = _SPACES.sub(" ", text).strip()
     text = _replace_numerals(text)
-    text = _SPACE_BETWEEN_CJK.sub(pause, text)
+    text = _SPACE_BETWEEN_CJK.sub("", text)
     text = fix_typos(text)
     return _REPEATED_PUNCT.sub(r"\1", text)
