@@ -786,6 +786,8 @@ _HISTORY = re.compile(r"(以前|之前|从前|曾经|(?<![睡晕昏抽死背憋�
 _EXPERIENTIAL = re.compile(r"^[^，。]{0,3}过(?!来|去|敏|度|量|多|头|不|气|于)")
 _RESOLVED = re.compile(r"(好了|没事了|好多了|恢复了|恢复正常|缓解了|正常了|消失了|不疼了|不痛了|痊愈|康复了|没再|没有再|不再"
                        r"|走出来|挺过来|熬过来|(?<![睡晕昏抽死背憋])过去了|现在[^，。！？；]{0,2}(挺好|很好|好好的|都好)|早就好|早没)")
+# Days ago: only with the episode told as over (前两天摔了头 今天一直吐 is not history).
+_DAYS_AGO = re.compile(r"(前几天|前两天|前天|昨天|那天|前些天|上个?礼拜|上个?星期|上周)")
 _RECURRENCE = re.compile(r"(又(?!怀|生|要|想|有了|来问|去)|再次(?!怀|生)|复发|还在|还是|至今|到现在|一直没好|加重)")
 _RECENT = re.compile(r"(刚才|刚刚|就在刚才|几分钟前|半小时前|一小时前|正在)")
 _INFO = re.compile(
@@ -867,7 +869,7 @@ def _cancelled(rule: RedFlagRule, clause: str, match: re.Match[str], later: list
         return True
     if HISTORY_RESOLVED in cancels and _HISTORY.search(before) and _RESOLVED.search(after + "".join(later)):
         return True
-    if HISTORY in cancels and _HISTORY.search(before) and _RESOLVED.search(after + "".join(later)) \
+    if HISTORY in cancels and (_HISTORY.search(before) or _DAYS_AGO.search(before)) and _RESOLVED.search(after + "".join(later)) \
             and not _RECURRENCE.search(after + "".join(later)) and not _RECENT.search(text):
         return True  # a past episode told as over, even one that came on suddenly
     if _WEAK_ACUTE.search(clause) or (_PERFECTIVE.match(after) and _PERSON.search(text)):
