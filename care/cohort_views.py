@@ -17,11 +17,11 @@ from care.models import Push
 from care.plan_schemas import AssignIn, Channel
 from care.schedule import Clock
 from core import db
-from core.api import BEARER, ApiModel, current_actor, ok, request_context, settings
+from core.api import BEARER, ApiModel, current_actor, current_staff, ok, request_context, settings
 from core.db import utcnow
 from core.errors import ApiError
 from identity import audit
-from identity.access import Actor, require_patient_access
+from identity.access import require_patient_access
 from miniprogram_api.schemas import PatientPath
 
 cohorts_bp = APIBlueprint("cohorts", __name__, url_prefix="/api/v1")
@@ -92,9 +92,6 @@ class PreferencesOut(BaseModel):
     education: bool
 
 
-def _staff() -> Actor:
-    return current_actor(kinds=("staff",))
-
 
 def _push_out(p: Push) -> PushOut:
     return PushOut(id=p.id, tag=p.tag, title=p.title, created_at=p.created_at, counts=PushCounts(**p.counts))
@@ -105,7 +102,7 @@ def _push_out(p: Push) -> PushOut:
 @cohorts_bp.get("/staff/patients/<patient_id>/tags", tags=[TAG], responses={200: TagsOut}, security=BEARER)
 def get_tags(path: PatientPath) -> Response:
     """The patient's tags."""
-    require_patient_access(db_session=db.session(), actor=_staff(), patient_id=path.patient_id, scope="plans",
+    require_patient_access(db_session=db.session(), actor=current_staff(), patient_id=path.patient_id, scope="plans",
                            ctx=request_context())
     out = TagsOut(tags=cohorts.tags_of(db_session=db.session(), patient_id=path.patient_id))
     db.session().commit()  # keeps the audit row
@@ -115,7 +112,7 @@ def get_tags(path: PatientPath) -> Response:
 @cohorts_bp.put("/staff/patients/<patient_id>/tags", tags=[TAG], responses={200: TagsOut}, security=BEARER)
 def put_tags(path: PatientPath, body: TagsIn) -> Response:
     """Replaces the patient's tags."""
-    actor = _staff()
+    actor = current_staff()
     patient = require_patient_access(db_session=db.session(), actor=actor, patient_id=path.patient_id, scope="plans",
                                      action="update", ctx=request_context())
     tags = cohorts.set_tags(db_session=db.session(), patient=patient, tags=body.tags, by=actor.audit_id)
@@ -128,7 +125,7 @@ def put_tags(path: PatientPath, body: TagsIn) -> Response:
 @cohorts_bp.post("/staff/cohort-plans", tags=[TAG], responses={200: CohortAssignOut}, security=BEARER)
 def assign_cohort(body: CohortAssignIn) -> Response:
     """Gives every patient with the tag (in my caseload) a plan from the template; those already on it are skipped."""
-    actor = _staff()
+    actor = current_staff()
     db_session = db.session()
     template = plans_service.get_template(db_session=db_session, template_id=body.template_id, hospital_id=actor.hospital_id)
     if template is None:
@@ -146,7 +143,7 @@ def assign_cohort(body: CohortAssignIn) -> Response:
 @cohorts_bp.post("/staff/pushes", tags=[TAG], responses={201: PushOut}, security=BEARER)
 def create_push(body: PushIn) -> Response:
     """Pushes an article or notice to every patient with the tag who has not opted out and is under the weekly limit."""
-    actor = _staff()
+    actor = current_staff()
     db_session = db.session()
     record = cohorts.push(db_session=db_session, actor=actor, tag=body.tag, title=body.title, content=body.content,
                           link=body.link, channels=list(body.channels), clock=Clock.from_settings(settings()),
@@ -160,7 +157,7 @@ def create_push(body: PushIn) -> Response:
 @cohorts_bp.get("/staff/pushes", tags=[TAG], responses={200: PushList}, security=BEARER)
 def list_pushes() -> Response:
     """The latest pushes and how many each reached."""
-    _staff()
+    current_staff()
     pushes = db.session().scalars(select(Push).order_by(Push.created_at.desc()).limit(100))
     return ok(PushList(pushes=[_push_out(p) for p in pushes]))
 

@@ -19,7 +19,7 @@ from care.plan_schemas import AssignIn, PlanChangeIn, PlanOut, TemplateIn, Templ
 from care.schedule import Clock
 from console.models import StaffTask
 from core import db
-from core.api import BEARER, ApiModel, current_actor, ok, request_context, settings
+from core.api import BEARER, ApiModel, current_staff, ok, request_context, settings
 from core.db import utcnow
 from core.errors import ApiError
 from identity.access import Actor, require_patient_access
@@ -74,9 +74,6 @@ class DeviceOut(BaseModel):
     device_key: str = Field(description="shown once; the device sends it as X-Device-Key")
 
 
-def _staff() -> Actor:
-    return current_actor(kinds=("staff",))
-
 
 def _clock() -> Clock:
     return Clock.from_settings(settings())
@@ -101,7 +98,7 @@ def _patient(actor: Actor, patient_id: str, action: str) -> Patient:
 @staff_care_bp.get("/plan-templates", tags=[TAG], responses={200: TemplateList}, security=BEARER)
 def list_templates() -> Response:
     """The hospital's plan templates."""
-    actor = _staff()
+    actor = current_staff()
     rows = plans_service.list_templates(db_session=db.session(), hospital_id=actor.hospital_id)
     return ok(TemplateList(items=[_template_out(t) for t in rows]))
 
@@ -109,7 +106,7 @@ def list_templates() -> Response:
 @staff_care_bp.post("/plan-templates", tags=[TAG], responses={201: TemplateOut}, security=BEARER)
 def create_template(body: TemplateIn) -> Response:
     """A new template: task nodes with schedule, channel order and escalation steps."""
-    actor = _staff()
+    actor = current_staff()
     template = plans_service.create_template(db_session=db.session(), hospital_id=actor.hospital_id, template_in=body,
                                              created_by=actor.audit_id)
     db.session().commit()
@@ -119,7 +116,7 @@ def create_template(body: TemplateIn) -> Response:
 @staff_care_bp.put("/plan-templates/<template_id>", tags=[TAG], responses={200: TemplateOut}, security=BEARER)
 def update_template(path: TemplatePath, body: TemplateIn) -> Response:
     """Edits a template; plans already assigned keep theirs (change a plan to re-plan it)."""
-    actor = _staff()
+    actor = current_staff()
     template = plans_service.get_template(db_session=db.session(), template_id=path.template_id, hospital_id=actor.hospital_id)
     if template is None:
         raise ApiError(404, "not_found", "没有找到这个计划模板。")
@@ -133,7 +130,7 @@ def update_template(path: TemplatePath, body: TemplateIn) -> Response:
 @staff_care_bp.post("/patients/<patient_id>/plans", tags=[TAG], responses={201: PlanOut}, security=BEARER)
 def assign_plan(path: PatientPath, body: AssignIn) -> Response:
     """Assigns a template to the patient; its reminders are planned at once."""
-    actor = _staff()
+    actor = current_staff()
     patient = _patient(actor, path.patient_id, "create")
     template = plans_service.get_template(db_session=db.session(), template_id=body.template_id, hospital_id=actor.hospital_id)
     if template is None:
@@ -156,7 +153,7 @@ def _plan_for(actor: Actor, plan_id: str) -> tuple[Plan, Patient]:
 @staff_care_bp.patch("/plans/<plan_id>", tags=[TAG], responses={200: PlanOut}, security=BEARER)
 def change_plan(path: PlanPath, body: PlanChangeIn) -> Response:
     """Replaces the plan's nodes; future reminders are re-planned, past and sent ones stay."""
-    actor = _staff()
+    actor = current_staff()
     plan, patient = _plan_for(actor, path.plan_id)
     plans_service.change_nodes(db_session=db.session(), plan=plan, patient=patient, nodes=body.nodes, clock=_clock(),
                                now=utcnow(), horizon_days=settings().plan_horizon_days)
@@ -167,7 +164,7 @@ def change_plan(path: PlanPath, body: PlanChangeIn) -> Response:
 @staff_care_bp.post("/plans/<plan_id>/<action>", tags=[TAG], responses={200: PlanOut}, security=BEARER)
 def plan_action(path: PlanActionPath) -> Response:
     """pause (no reminders, no escalation), resume (from now on) or cancel."""
-    actor = _staff()
+    actor = current_staff()
     plan, patient = _plan_for(actor, path.plan_id)
     now = utcnow()
     if path.action == "pause":
@@ -186,7 +183,7 @@ def plan_action(path: PlanActionPath) -> Response:
 @staff_care_bp.get("/patients/<patient_id>/timeline", tags=[TAG], responses={200: TimelineOut}, security=BEARER)
 def timeline(path: PatientPath) -> Response:
     """Reminders, every delivery attempt, escalation steps, acknowledgements and staff tasks, newest first."""
-    actor = _staff()
+    actor = current_staff()
     _patient(actor, path.patient_id, "read")
     db_session = db.session()
     now = utcnow()
@@ -220,7 +217,7 @@ def timeline(path: PatientPath) -> Response:
 @staff_care_bp.get("/patients/<patient_id>/vital-thresholds", tags=[TAG], responses={200: ThresholdsOut}, security=BEARER)
 def get_thresholds(path: PatientPath) -> Response:
     """The alert thresholds in force for the patient, per vital kind."""
-    actor = _staff()
+    actor = current_staff()
     require_patient_access(db_session=db.session(), actor=actor, patient_id=path.patient_id, scope="vitals",
                            ctx=request_context())
     out = ThresholdsOut(thresholds=alerts.thresholds_for(db_session=db.session(), patient_id=path.patient_id))
@@ -231,7 +228,7 @@ def get_thresholds(path: PatientPath) -> Response:
 @staff_care_bp.put("/patients/<patient_id>/vital-thresholds", tags=[TAG], responses={200: ThresholdsOut}, security=BEARER)
 def put_thresholds(path: PatientPath, body: ThresholdsIn) -> Response:
     """Sets a condition's defaults (hypertension, diabetes) and/or the patient's own rules per kind."""
-    actor = _staff()
+    actor = current_staff()
     require_patient_access(db_session=db.session(), actor=actor, patient_id=path.patient_id, scope="vitals", action="update",
                            ctx=request_context())
     for kind, rules in body.thresholds.items():
@@ -251,7 +248,7 @@ def put_thresholds(path: PatientPath, body: ThresholdsIn) -> Response:
 @staff_care_bp.post("/patients/<patient_id>/devices", tags=[TAG], responses={201: DeviceOut}, security=BEARER)
 def register_device(path: PatientPath, body: DeviceIn) -> Response:
     """Registers a home device for the patient; its key is shown once and stored only as a hash."""
-    actor = _staff()
+    actor = current_staff()
     require_patient_access(db_session=db.session(), actor=actor, patient_id=path.patient_id, scope="vitals", action="create",
                            ctx=request_context())
     key = "dk_" + secrets.token_urlsafe(32)

@@ -16,7 +16,7 @@ from bot.schemas import ChatMessageOut
 from console import service as console_service
 from core import db
 from core import redis as redis_ext
-from core.api import BEARER, ApiModel, current_actor, ok, request_context, settings
+from core.api import BEARER, ApiModel, current_staff, ok, request_context, settings
 from core.errors import ApiError
 from identity import audit, tokens
 from identity import staff as staff_service
@@ -73,7 +73,7 @@ def login(body: StaffLogin) -> Response:
 @bp.get("/patients", tags=[TAG], responses={200: CaseloadOut}, security=BEARER)
 def caseload() -> Response:
     """My caseload: my team's patients (admins: everyone). Phones are masked."""
-    actor = current_actor(kinds=("staff",))
+    actor = current_staff()
     patients = staff_service.caseload(db_session=db.session(), actor=actor)
     audit.record(db_session=db.session(), actor_type="staff", actor_id=actor.audit_id, action="read", resource="caseload",
                  patient_id=None, ctx=request_context())
@@ -84,7 +84,7 @@ def caseload() -> Response:
 @bp.get("/patients/<patient_id>", tags=[TAG], responses={200: PatientOut}, security=BEARER)
 def patient_detail(path: PatientPath) -> Response:
     """One patient of my caseload; anyone else's is 404."""
-    actor = current_actor(kinds=("staff",))
+    actor = current_staff()
     patient: Patient = require_patient_access(db_session=db.session(), actor=actor, patient_id=path.patient_id,
                                               scope="profile", ctx=request_context())
     db.session().commit()
@@ -151,7 +151,7 @@ def _task_out(task: object) -> TaskOut:
 @bp.get("/tasks", tags=[TAG], responses={200: TaskList}, security=BEARER)
 def task_queue(query: TaskQuery) -> Response:
     """My team's work queue: red-flag alerts and hand-offs first (urgent, then high, then normal), oldest first."""
-    actor = current_actor(kinds=("staff",))
+    actor = current_staff()
     tasks = console_service.queue(db_session=db.session(), actor=actor, status=query.status)
     return ok(TaskList(items=[_task_out(t) for t in tasks]))
 
@@ -159,7 +159,7 @@ def task_queue(query: TaskQuery) -> Response:
 @bp.post("/tasks/<task_id>/close", tags=[TAG], responses={200: TaskOut}, security=BEARER)
 def close_task(path: TaskPath, body: CloseTask) -> Response:
     """Closes a task; closing a hand-off gives the conversation back to the bot."""
-    actor = current_actor(kinds=("staff",))
+    actor = current_staff()
     db_session = db.session()
     task = console_service.get_for_actor(db_session=db_session, actor=actor, task_id=path.task_id)
     console_service.close(db_session=db_session, task=task, actor=actor, resolution=body.resolution)
@@ -174,7 +174,7 @@ def close_task(path: TaskPath, body: CloseTask) -> Response:
 @bp.post("/patients/<patient_id>/messages", tags=[TAG], responses={201: ChatMessageOut}, security=BEARER)
 def reply_to_patient(path: PatientPath, body: StaffMessage) -> Response:
     """A health manager answers the patient in their chat (while the bot stays quiet)."""
-    actor = current_actor(kinds=("staff",))
+    actor = current_staff()
     db_session = db.session()
     require_patient_access(db_session=db_session, actor=actor, patient_id=path.patient_id, scope="messages",
                            action="create", ctx=request_context())
@@ -188,14 +188,14 @@ def reply_to_patient(path: PatientPath, body: StaffMessage) -> Response:
 @bp.get("/faq", tags=[TAG], responses={200: FaqList}, security=BEARER)
 def list_faq() -> Response:
     """The FAQ answers the bot gives (hours, location, insurance, visiting, parking, reports...)."""
-    current_actor(kinds=("staff",))
+    current_staff()
     return ok(FaqList(items=[FaqOut.model_validate(e, from_attributes=True) for e in faq_service.all_entries(db_session=db.session())]))
 
 
 @bp.put("/faq/<topic>", tags=[TAG], responses={200: FaqOut}, security=BEARER)
 def put_faq(path: FaqPath, body: FaqIn) -> Response:
     """Admins edit an FAQ answer; the bot uses it from the next message on."""
-    actor = current_actor(kinds=("staff",))
+    actor = current_staff()
     if actor.role != "admin":
         raise ApiError(403, "admin_only", "只有管理员可以修改常见问题的回答。")
     entry = faq_service.upsert(db_session=db.session(), topic=path.topic, question=body.question, answer=body.answer,

@@ -54,6 +54,11 @@ def current_actor(*, linked: bool = True, kinds: tuple[str, ...] = ("patient",))
     return actor
 
 
+def current_staff() -> Actor:
+    """The authenticated hospital staff member (403 for a patient)."""
+    return current_actor(kinds=("staff",))
+
+
 def ok(model: BaseModel | None = None, status: int = 200) -> Response:
     if model is None:
         return Response(status=204)
