@@ -261,6 +261,10 @@ def rank_departments(text: str, bayes: list[tuple[str, float]] | None = None) ->
     return [(name, round(confidence * s / total if total else 0.0, 3)) for name, s in ranked]
 
 
+def asks_which_department(text: str) -> bool:
+    return bool(_WHICH_DEPT.search(text))
+
+
 def second_opinion(text: str) -> list[tuple[str, float]]:
     """This model's department ranking alone (keywords + Bayes), for combining with Rasa's."""
     m = model_if_ready()

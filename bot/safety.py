@@ -24,7 +24,7 @@ _SHORT_GAP = "(?:[^不没无未别，。！？；]|(?<=特)别){0,2}"
 _WIDE_GAP = "(?:[^不没无未别。！？；]|(?<=特)别){0,12}"
 _MID_GAP = "(?:[^不没无未别，。！？；]|(?<=特)别){0,8}"
 
-RULES_VERSION = "2026-11-23.7"  # part of the bot's cache key: bump when the rules change
+RULES_VERSION = "2026-11-23.8"  # part of the bot's cache key: bump when the rules change
 
 NEGATION = "negation"
 HISTORY = "history"

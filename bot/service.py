@@ -148,6 +148,10 @@ def _from_rasa(text: str, parsed: dict[str, Any], flags: safety.RedFlagResult) -
         if confidence < MODEL_EMERGENCY_CONFIDENCE or safety.suppressed(text):
             intent, model_urgent = "triage", confidence >= MODEL_EMERGENCY_CONFIDENCE
             departments = departments or [("急诊科", confidence)]
+    if intent not in DEPARTMENT_INTENTS and fallback.asks_which_department(text):
+        # "血糖十四 挂哪个科": a reading or a drug in a question about where to go is triage by the contract,
+        # whatever else the model heard in it
+        intent = "triage"
     if intent == "triage":
         departments = _third_from_second_opinion(departments, fallback.second_opinion(text))
     return _answer(text, intent=intent, confidence=confidence, departments=departments, entities=entities, flags=flags,

@@ -47,3 +47,22 @@ def test_a_triage_answer_from_rasa_lists_the_other_models_choice_third():
               "response_selector": {"triage": {"ranking": ranking}}, "entities": []}
     answer = _answer(text, parsed)
     assert [d.name for d in answer.departments] == ["呼吸内科", "消化内科", "心血管内科"]  # not Rasa's distant 肾内科
+
+
+def test_a_reading_in_a_question_about_which_department_is_triage_not_a_reading_to_record():
+    text = "餐后两小时血糖十四点二 需要挂哪个科"
+    ranking = [{"intent_response_key": "triage/endocrinology", "confidence": 0.8},
+               {"intent_response_key": "triage/nephrology", "confidence": 0.1}]
+    parsed = {"text": text, "intent": {"name": "record_vital", "confidence": 0.97},
+              "response_selector": {"triage": {"ranking": ranking}}, "entities": []}
+    answer = _answer(text, parsed)
+    assert answer.intent == "triage"
+    assert answer.department == "内分泌科"
+
+
+def test_a_reading_without_a_question_stays_a_reading():
+    text = "餐后两小时血糖十四点二"
+    parsed = {"text": text, "intent": {"name": "record_vital", "confidence": 0.97}, "entities": []}
+    answer = _answer(text, parsed)
+    assert answer.intent == "record_vital"
+    assert answer.department is None
