@@ -12,6 +12,8 @@ from core.api import ApiModel
 MAX_TEXT_CHARS = 500
 
 Urgency = Literal["emergency", "urgent", "routine"]
+# "fallback": answered in-process, without Rasa — Rasa down or over its time budget, a greeting, or a red flag
+# the safety rules already caught (an emergency answer never waits for the model).
 Source = Literal["rasa", "fallback"]
 
 

@@ -1,4 +1,5 @@
-"""Understanding one message: normalise → safety layer → small talk → Rasa (or fallback) → departments → urgency."""
+"""Understanding one message: normalise → safety layer (a red flag is answered here) → small talk → Rasa (or fallback)
+→ departments → urgency."""
 
 from __future__ import annotations
 
@@ -55,10 +56,12 @@ def understand(text: str, *, nlu: NluClient | None, cache: Cache | None = None,
     if cached is not None:
         return cached
     flags = safety.check(clean)
-    if not flags.emergency:
-        talk = fallback.smalltalk(clean)
-        if talk in IN_PROCESS_SMALLTALK:
-            return Understanding(intent=talk, confidence=0.95, urgency=urgency.ROUTINE, source="fallback")
+    if flags.emergency:
+        # The rules have decided: the emergency answer never waits for Rasa, and leaves it to the others.
+        return _from_fallback(clean, flags)
+    talk = fallback.smalltalk(clean)
+    if talk in IN_PROCESS_SMALLTALK:
+        return Understanding(intent=talk, confidence=0.95, urgency=urgency.ROUTINE, source="fallback")
     parsed = _parse(nlu, clean)
     if parsed is not None:
         answer = _from_rasa(clean, parsed, flags)

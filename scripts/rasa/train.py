@@ -11,12 +11,12 @@ Steps:
  2. build bot/rasa/.build/: config.yml (epochs override), domain.yml (bot/rasa/domain.yml plus
     any intent/entity/retrieval response found in the data but missing there, with a warning),
     lookups.yml (nlu_data/lookups/*.txt as Rasa lookup tables);
- 3. cache key = sha256 of the built config and domain, every file of nlu_data/ except test/,
+ 3. cache key = sha256 of the built config and domain, every file of nlu_data/ except test/ and dev/,
     bot/rasa/data/, the custom components, bot/rasa/requirements.lock and the epochs setting;
  4. bot/rasa/models/<key>.tar.gz exists -> reuse it; otherwise `rasa train` into it.
     bot/rasa/models/CURRENT names the model to serve; the newest mtime is the same file, so
     `rasa run -m bot/rasa/models` serves it too. Older models beyond KEEP_MODELS (3) are removed.
-nlu_data/test/ is never read.
+nlu_data/test/ and nlu_data/dev/ are never read.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def training_data_paths() -> list[Path]:
 
 def hashed_inputs() -> list[Path]:
     files = [p for p in NLU.rglob("*") if p.is_file()]
-    files = [p for p in files if "test" not in p.relative_to(NLU).parts[:1]]
+    files = [p for p in files if p.relative_to(NLU).parts[0] not in ("test", "dev")]  # evaluation sets, never trained on
     files += [p for p in (BOT / "data").rglob("*") if p.is_file()]
     files += sorted((BOT / "kangban_components").glob("*.py"))
     files.append(BOT / "requirements.lock")

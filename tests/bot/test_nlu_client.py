@@ -212,3 +212,18 @@ def test_server_going_away_switches_to_fallback(stubs: list[StubRasa]) -> None:
         assert not client.available()
     finally:
         client.close()
+
+
+def test_a_red_flag_is_answered_without_waiting_for_rasa(stubs: list[StubRasa]) -> None:
+    stub = StubRasa(services.free_port()).start()
+    stubs.append(stub)
+    client = RasaClient([stub.url], timeout=1.0, health_interval=30)
+    try:
+        answer = bot_service.understand("我爸突然半边身子没劲 嘴也歪了", nlu=client)
+        assert answer.intent == "emergency" and answer.urgency == "emergency" and "stroke" in answer.red_flags
+        assert answer.department == "急诊科"
+        assert stub.parses == 0
+        assert bot_service.understand("胃疼好几天了", nlu=client).source == "rasa"  # the rest still goes to Rasa
+        assert stub.parses == 1
+    finally:
+        client.close()
