@@ -6,7 +6,8 @@ A server that fails (timeout, connection error, 5xx, bad JSON) is marked down at
 `parse` raises `RasaUnavailable` without touching the network, so callers fall back in microseconds.
 
 Admission control: at most `max_in_flight` parses per server from this process. A busy Rasa is not a broken
-one: requests queue for a free slot within the same time budget instead of piling onto the server (a parse
+one: requests queue for a free slot on any server, oldest first, within the same time budget instead of
+piling onto one server (a parse
 we stop waiting for still costs Rasa its CPU, and under load that wasted work starves everyone). Only a
 server that had most of the budget and still did not answer is marked down.
 API: https://rasa.com/docs/rasa/pages/http-api (POST /model/parse, GET /status).
@@ -65,7 +66,10 @@ class RasaClient:
         self.timeout = timeout
         self.health_interval = health_interval
         self.servers = [ServerState(url=u.rstrip("/")) for u in urls]
-        self._slots = {s.url: threading.BoundedSemaphore(max_in_flight) for s in self.servers}
+        # Free parse slots per server; one condition for all, so a waiter takes whichever server frees first,
+        # and waiters are woken oldest first (a long queue on one server would make the slowest answers slower).
+        self._free = {s.url: max_in_flight for s in self.servers}
+        self._freed = threading.Condition(threading.Lock())
         self._session = session or self._new_session(len(urls))
         self._lock = threading.Lock()
         self._next = 0
@@ -122,7 +126,7 @@ class RasaClient:
                 self._mark_down(server, exc)
                 continue
             finally:
-                self._slots[server.url].release()
+                self._release(server)
             server.failures = 0
             return body
 
@@ -150,15 +154,23 @@ class RasaClient:
         None when no server is up (or all were tried); RasaBusy when the budget ran out waiting.
         """
         candidates = self._candidates(tried)
-        if not candidates:
-            return None
-        for server in candidates:
-            if self._slots[server.url].acquire(blocking=False):
-                return server
-        wait = deadline - time.monotonic() - _MIN_ATTEMPT_SECONDS
-        if wait > 0 and self._slots[candidates[0].url].acquire(timeout=wait):
-            return candidates[0]
-        raise RasaBusy("every Rasa server busy for the whole budget")
+        with self._freed:
+            while True:
+                up = [s for s in candidates if s.up]
+                if not up:
+                    return None
+                for server in up:
+                    if self._free[server.url] > 0:
+                        self._free[server.url] -= 1
+                        return server
+                wait = deadline - time.monotonic() - _MIN_ATTEMPT_SECONDS
+                if wait <= 0 or not self._freed.wait(wait):
+                    raise RasaBusy("every Rasa server busy for the whole budget")
+
+    def _release(self, server: ServerState) -> None:
+        with self._freed:
+            self._free[server.url] += 1
+            self._freed.notify()
 
     def _candidates(self, tried: set[str]) -> list[ServerState]:
         """Servers that are up and not yet tried, starting with the next in round-robin order."""

@@ -227,3 +227,31 @@ def test_a_red_flag_is_answered_without_waiting_for_rasa(stubs: list[StubRasa]) 
         assert stub.parses == 1
     finally:
         client.close()
+
+
+def test_a_waiting_parse_takes_whichever_server_frees_first(stubs: list[StubRasa]) -> None:
+    slow, fast = StubRasa(services.free_port(), delay=1.5).start(), StubRasa(services.free_port(), delay=0.1).start()
+    stubs.extend([slow, fast])
+    client = RasaClient([slow.url, fast.url], timeout=3.0, max_in_flight=1)
+    finished: list[str] = []
+
+    def ask(name: str) -> None:
+        client.parse(name)
+        finished.append(name)
+
+    try:
+        first = threading.Thread(target=ask, args=("first",))  # round robin: the slow server
+        first.start()
+        assert _eventually(lambda: slow.in_flight == 1)
+        second = threading.Thread(target=ask, args=("second",))  # the fast one
+        second.start()
+        assert _eventually(lambda: fast.in_flight == 1)
+        third = threading.Thread(target=ask, args=("third",))  # both busy; the slow one is first in its turn
+        third.start()
+        for thread in (first, second, third):
+            thread.join(timeout=5)
+        # the third waited for a free slot anywhere, not in the slow server's queue
+        assert finished.index("third") < finished.index("first")
+        assert (slow.parses, fast.parses) == (1, 2)
+    finally:
+        client.close()
