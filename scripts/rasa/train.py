@@ -59,7 +59,8 @@ def training_data_paths() -> list[Path]:
 
 def hashed_inputs() -> list[Path]:
     files = [p for p in NLU.rglob("*") if p.is_file()]
-    files = [p for p in files if p.relative_to(NLU).parts[0] not in ("test", "dev")]  # evaluation sets, never trained on
+    # evaluation sets are never trained on; documentation does not change a model
+    files = [p for p in files if p.relative_to(NLU).parts[0] not in ("test", "dev") and p.suffix != ".md"]
     files += [p for p in (BOT / "data").rglob("*") if p.is_file()]
     files += sorted((BOT / "kangban_components").glob("*.py"))
     files.append(BOT / "requirements.lock")
