@@ -152,7 +152,7 @@ def main() -> int:
     # The same app without load shedding (a 10 s budget instead of 300 ms): every message Rasa would answer, it does.
     unshed_port = free_port()
     unshed_web = start([str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{unshed_port}", "--workers", "2", "--threads", "8",
-                     "app:create_app()"], {**env, "RASA_TIMEOUT_MS": "10000", "RASA_MAX_IN_FLIGHT": "16"})
+                     "app:create_app()"], {**env, "RASA_TIMEOUT_MS": "10000"})
     all_rasa = f"http://127.0.0.1:{unshed_port}/api/v1/bot/understand"
     cache = redis.Redis.from_url(redis_url)
     ours, theirs = f"http://127.0.0.1:{app_port}/api/v1/bot/understand", f"http://127.0.0.1:{stock_port}/model/parse"

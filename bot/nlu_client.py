@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +71,7 @@ class RasaClient:
         # and waiters are woken oldest first (a long queue on one server would make the slowest answers slower).
         self._free = {s.url: max_in_flight for s in self.servers}
         self._freed = threading.Condition(threading.Lock())
+        self._waiting: deque[object] = deque()  # strictly first come, first served: no barging past the queue
         self._session = session or self._new_session(len(urls))
         self._lock = threading.Lock()
         self._next = 0
@@ -154,23 +156,30 @@ class RasaClient:
         None when no server is up (or all were tried); RasaBusy when the budget ran out waiting.
         """
         candidates = self._candidates(tried)
+        ticket = object()
         with self._freed:
-            while True:
-                up = [s for s in candidates if s.up]
-                if not up:
-                    return None
-                for server in up:
-                    if self._free[server.url] > 0:
-                        self._free[server.url] -= 1
-                        return server
-                wait = deadline - time.monotonic() - _MIN_ATTEMPT_SECONDS
-                if wait <= 0 or not self._freed.wait(wait):
-                    raise RasaBusy("every Rasa server busy for the whole budget")
+            self._waiting.append(ticket)
+            try:
+                while True:
+                    up = [s for s in candidates if s.up]
+                    if not up:
+                        return None
+                    if self._waiting[0] is ticket:
+                        for server in up:
+                            if self._free[server.url] > 0:
+                                self._free[server.url] -= 1
+                                return server
+                    wait = deadline - time.monotonic() - _MIN_ATTEMPT_SECONDS
+                    if wait <= 0 or not self._freed.wait(wait):
+                        raise RasaBusy("every Rasa server busy for the whole budget")
+            finally:
+                self._waiting.remove(ticket)
+                self._freed.notify_all()  # the next in line may go
 
     def _release(self, server: ServerState) -> None:
         with self._freed:
             self._free[server.url] += 1
-            self._freed.notify()
+            self._freed.notify_all()
 
     def _candidates(self, tried: set[str]) -> list[ServerState]:
         """Servers that are up and not yet tried, starting with the next in round-robin order."""
