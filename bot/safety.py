@@ -867,18 +867,16 @@ def _cancelled(rule: RedFlagRule, clause: str, match: re.Match[str], later: list
         return True
     if HYPOTHETICAL in cancels and _HYPOTHETICAL.search(clause):
         return True
-    if HISTORY_RESOLVED in cancels and _HISTORY.search(before) and _RESOLVED.search(after + "".join(later)):
+    rest = after + "".join(later)
+    if HISTORY_RESOLVED in cancels and _HISTORY.search(before) and _RESOLVED.search(rest):
         return True
-    if HISTORY in cancels and (_HISTORY.search(before) or _DAYS_AGO.search(before)) and _RESOLVED.search(after + "".join(later)) \
-            and not _RECURRENCE.search(after + "".join(later)) and not _RECENT.search(text):
+    not_again = HISTORY in cancels and not _RECURRENCE.search(rest) and not _RECENT.search(text)
+    if not_again and (_HISTORY.search(before) or _DAYS_AGO.search(before)) and _RESOLVED.search(rest):
         return True  # a past episode told as over, even one that came on suddenly
     if _WEAK_ACUTE.search(clause) or (_PERFECTIVE.match(after) and _PERSON.search(text)):
         return False
-    if HISTORY in cancels:
-        rest = after + "".join(later)
-        past = _HISTORY.search(before) or _EXPERIENTIAL.match(after) or _RESOLVED.search(rest)
-        if past and not _RECURRENCE.search(rest) and not _RECENT.search(text):
-            return True
+    if not_again and (_HISTORY.search(before) or _EXPERIENTIAL.match(after) or _RESOLVED.search(rest)):
+        return True
     if INFO in cancels and _INFO.search(clause) and not _STRONG_ACUTE.search(text):
         return True
     return CHRONIC in cancels and bool(_CHRONIC.search(clause))
