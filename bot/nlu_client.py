@@ -7,9 +7,8 @@ A server that fails (timeout, connection error, 5xx, bad JSON) is marked down at
 
 Admission control: at most `max_in_flight` parses per server from this process. A busy Rasa is not a broken
 one: requests queue for a free slot on any server, oldest first, within the same time budget instead of
-piling onto one server (a parse
-we stop waiting for still costs Rasa its CPU, and under load that wasted work starves everyone). Only a
-server that had most of the budget and still did not answer is marked down.
+piling onto one server (a parse we stop waiting for still costs Rasa its CPU, and under load that wasted work
+starves everyone). Only a server that had most of the budget and still did not answer is marked down.
 API: https://rasa.com/docs/rasa/pages/http-api (POST /model/parse, GET /status).
 """
 

@@ -142,11 +142,12 @@ def _rasa_entities(parsed: dict[str, Any]) -> list[Entity]:
 
 
 def _from_rasa(text: str, parsed: dict[str, Any], flags: safety.RedFlagResult) -> Understanding:
+    """Rasa's parse as the contract's answer; only for messages the rules did not flag (those never reach Rasa)."""
     intent, confidence = _rasa_intent(parsed)
     departments = rasa_departments(parsed)
     entities = _rasa_entities(parsed)
     model_urgent = False
-    if intent == "emergency" and not flags.emergency:
+    if intent == "emergency":
         # The rules override the model: its emergency stands only when sure and no rule saw a cancelling context.
         if confidence < MODEL_EMERGENCY_CONFIDENCE or safety.suppressed(text):
             intent, model_urgent = "triage", confidence >= MODEL_EMERGENCY_CONFIDENCE
