@@ -94,7 +94,12 @@ def test_faults_can_be_cleared_and_are_counted(sandbox):
     assert codes == [45047, 45047, 0]
 
     sandbox.fault("/cgi-bin/message/custom/send", errcode=-1, times=5)
+    pending = requests.get(f"{sandbox.base}/_sandbox/faults", timeout=5).json()["faults"]
+    assert pending == [{"endpoint": "/cgi-bin/message/custom/send", "remaining": 5}]  # played ones are gone
+    requests.post(send, params={"access_token": token}, json=body, timeout=5)
+    assert requests.get(f"{sandbox.base}/_sandbox/faults", timeout=5).json()["faults"][0]["remaining"] == 4
     assert requests.delete(f"{sandbox.base}/_sandbox/faults", timeout=5).status_code == 204
+    assert requests.get(f"{sandbox.base}/_sandbox/faults", timeout=5).json()["count"] == 0
     assert requests.post(send, params={"access_token": token}, json=body, timeout=5).json()["errcode"] == 0
 
 
