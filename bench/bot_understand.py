@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts" / "rasa"))
 from nlu_yaml import load_examples  # noqa: E402
 
+from tests import services  # noqa: E402
 from tests.services import free_port, start_embedded_redis  # noqa: E402
 
 
@@ -124,9 +125,8 @@ def start(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
 def stop(proc: subprocess.Popen[bytes]) -> None:
     try:
         os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:  # not a group leader (the embedded Redis), or its group is already gone
-        if proc.poll() is None:
-            proc.terminate()
+    except ProcessLookupError:  # already gone (its group leader exited)
+        return
     proc.wait(timeout=30)
 
 
@@ -190,9 +190,10 @@ def main() -> int:
         degraded = load(ours, corpus[240 + args.requests:], 20)
         print(f"Rasa stopped (fallback), 20 clients: {degraded['rps']:.1f}/s p50 {degraded['p50']:.1f} ms p99 {degraded['p99']:.1f} ms")
     finally:
-        for proc in (web, unshed_web, rasa, stock, redis_proc):
+        for proc in (web, unshed_web, rasa, stock):
             if proc.poll() is None:
                 stop(proc)
+        services.stop(redis_proc)  # not in a session of its own: no process group to signal
     return 0
 
 
