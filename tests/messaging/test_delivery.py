@@ -64,12 +64,7 @@ def test_a_platform_down_for_all_retries_falls_back_to_the_next_channel(app, pho
 
 
 def test_the_same_batch_job_run_twice_sends_nothing_twice(app, phones, staff, clock, platform):
-    clock.to(local(2026, 11, 24, 7, 0))
-    elders = [patient(app, phones) for _ in range(3)]
-    template = staff.template(medication(channels=["sms"]))
-    for elder in elders:
-        staff.assign(elder.patient_id, template)
-    clock.to(local(2026, 11, 24, 8, 0, 5))
+    elders = _three_due_by_sms_at_eight(app, phones, staff, clock)
     with app.app_context():
         ids = list(db.session().scalars(select(Occurrence.id).where(Occurrence.state == "pending")
                                         .order_by(Occurrence.due_at).limit(3)))
@@ -171,12 +166,7 @@ def test_reminders_due_together_go_out_as_one_batch_and_a_refused_batch_falls_ba
 
 
 def test_reminders_due_together_go_out_in_one_sendbatchsms_call(app, phones, staff, clock, platform):
-    clock.to(local(2026, 11, 24, 7, 0))
-    elders = [patient(app, phones) for _ in range(3)]
-    template = staff.template(medication(channels=["sms"]))
-    for elder in elders:
-        staff.assign(elder.patient_id, template)
-    clock.to(local(2026, 11, 24, 8, 0, 5))
+    elders = _three_due_by_sms_at_eight(app, phones, staff, clock)
     cycle(app)
     sent = [m for elder in elders for m in platform.messages(elder.phone, "sms")]
     assert len(sent) == 3 and len({m["biz_id"] for m in sent}) == 1  # one call, each with its own name and time
@@ -186,12 +176,7 @@ def test_reminders_due_together_go_out_in_one_sendbatchsms_call(app, phones, sta
 def test_a_batch_refused_by_a_5xx_is_retried_later_and_then_delivered_once(app, phones, staff, clock, platform):
     from datetime import timedelta
 
-    clock.to(local(2026, 11, 24, 7, 0))
-    elders = [patient(app, phones) for _ in range(3)]
-    template = staff.template(medication(channels=["sms"]))
-    for elder in elders:
-        staff.assign(elder.patient_id, template)
-    clock.to(local(2026, 11, 24, 8, 0, 5))
+    elders = _three_due_by_sms_at_eight(app, phones, staff, clock)
     platform.fault(endpoint="sms.SendBatchSms", status=503, times=1)
     cycle(app)
     assert all(platform.messages(elder.phone) == [] for elder in elders)
@@ -218,3 +203,14 @@ def test_a_malformed_platform_answer_is_retried_not_lost(app, phones, staff, clo
     cycle(app)
     assert [m["channel"] for m in platform.messages(elder.phone)] == ["sms"]
     assert [(c, n, s) for c, n, s, _ in _attempts(app, elder)] == [("sms", 1, "failed"), ("sms", 2, "sent")]
+
+
+def _three_due_by_sms_at_eight(app, phones, staff, clock):  # type: ignore[no-untyped-def]
+    """Three patients on an SMS-only 08:00 medication reminder, the clock just past 08:00."""
+    clock.to(local(2026, 11, 24, 7, 0))
+    elders = [patient(app, phones) for _ in range(3)]
+    template = staff.template(medication(channels=["sms"]))
+    for elder in elders:
+        staff.assign(elder.patient_id, template)
+    clock.to(local(2026, 11, 24, 8, 0, 5))
+    return elders
