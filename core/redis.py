@@ -27,16 +27,21 @@ def queue(name: str = "default") -> Queue:
     return Queue(name, connection=client())
 
 
-def count_in_windows(redis_client: redis.Redis, windows: list[tuple[str, int]]) -> list[int]:
-    """Counts one event under each (key, window seconds); returns the counts. Fixed windows.
+# One round trip, atomic: a key gets its expiry with its first count (a crash cannot leave a counter that never expires).
+_COUNT_SCRIPT = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  counts[i] = redis.call('INCR', key)
+  if counts[i] == 1 then redis.call('EXPIRE', key, ARGV[i]) end
+end
+return counts
+"""
 
-    SET NX EX + INCR instead of EXPIRE NX, which Redis before 7.0 lacks.
-    """
-    pipe = redis_client.pipeline()
-    for key, window in windows:
-        pipe.set(key, 0, ex=window, nx=True)
-        pipe.incr(key)
-    return [int(count) for count in pipe.execute()[1::2]]
+
+def count_in_windows(redis_client: redis.Redis, windows: list[tuple[str, int]]) -> list[int]:
+    """Counts one event under each (key, window seconds); returns the counts. Fixed windows."""
+    script = redis_client.register_script(_COUNT_SCRIPT)
+    return [int(count) for count in script(keys=[key for key, _ in windows], args=[window for _, window in windows])]
 
 
 def hit_rate_limit(key: str, *, limit: int, window_seconds: int) -> bool:
