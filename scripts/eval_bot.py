@@ -51,7 +51,8 @@ def evaluate(nlu: RasaClient | None, data_dir: Path) -> dict[str, object]:
         "examples": len(rows),
         "sources": Counter(u.source for _, _, u in rows),
         "intent_accuracy": sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold),
-        "intent_macro_f1": macro_f1(gold, pred)["macro_f1"],
+        "intent_macro_f1": (f1 := macro_f1(gold, pred))["macro_f1"],
+        "weakest_intents": sorted(f1["per_label"].items(), key=lambda kv: kv[1]["f1"])[:6],
         "faq_topic_accuracy": sum(e.intent == u.intent for e, u in faq) / max(len(faq), 1),
         "department_top1": sum(bool(n) and n[0] == g for g, n in zip(gold_dept, names, strict=True)) / len(triage),
         "department_top3": sum(g in n[:3] for g, n in zip(gold_dept, names, strict=True)) / len(triage),
@@ -100,6 +101,8 @@ def main() -> int:
     print("missed emergencies:", *m["missed_emergencies"], sep="\n  ")
     print("false emergencies:", *m["false_emergencies"], sep="\n  ")
     print("worst confusions:", *(f"{n:3d}  {c}" for c, n in m["worst_confusions"]), sep="\n  ")
+    print("weakest intents (F1):", *(f"{pct(v['f1']):>8}  precision {pct(v['precision']):>7}  recall {pct(v['recall']):>7}"
+                                      f"  of {v['support']:3d}  {k}" for k, v in m["weakest_intents"]), sep="\n  ")
     print("weakest departments (top-1):", *(f"{pct(a):>8}  of {c:3d}  {d}" for d, a, c in m["weakest_departments"]),
           sep="\n  ")
     return 0
