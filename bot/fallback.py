@@ -265,10 +265,13 @@ def asks_which_department(text: str) -> bool:
     return bool(_WHICH_DEPT.search(text))
 
 
-def second_opinion(text: str) -> list[tuple[str, float]]:
-    """This model's department ranking alone (keywords + Bayes), for combining with Rasa's."""
+def bayes_departments(text: str) -> list[tuple[str, float]]:
+    """The Bayes model's posterior of each department (its triage/<dept> labels), best first; [] until it is loaded."""
     m = model_if_ready()
-    return rank_departments(text, m.rank(text) if m else [])
+    if m is None:
+        return []
+    ranked = ((label.split("/", 1)[1], p) for label, p in m.rank(text) if label.startswith("triage/"))
+    return [(DEPARTMENTS[key], p) for key, p in ranked if key in DEPARTMENTS]
 
 
 def understand(text: str) -> FallbackResult:
