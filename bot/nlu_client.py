@@ -7,8 +7,10 @@ A server that fails (timeout, connection error, 5xx, bad JSON) is marked down at
 
 Admission control: at most `max_in_flight` parses per server from this process. A busy Rasa is not a broken
 one: requests queue for a free slot on any server, oldest first, within the same time budget instead of
-piling onto one server (a parse we stop waiting for still costs Rasa its CPU, and under load that wasted work
-starves everyone). Only a server that had most of the budget and still did not answer is marked down.
+piling onto one server. Only a server that had most of the budget and still did not answer is marked down.
+A slot is freed when Rasa has answered, not when the caller stopped waiting: Rasa parses whatever it was sent,
+so freeing the slot early would let a queue of abandoned parses build up in front of every new one (under load
+that backlog made answers seconds late and got healthy servers marked down).
 API: https://rasa.com/docs/rasa/pages/http-api (POST /model/parse, GET /status).
 """
 
@@ -17,6 +19,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as CallTimeout
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +34,8 @@ DEFAULT_TIMEOUT_SECONDS = 0.3
 DEFAULT_HEALTH_INTERVAL_SECONDS = 3.0
 DEFAULT_MAX_IN_FLIGHT = 2  # parses per server per process: Rasa answers them one after the other anyway
 HEALTH_TIMEOUT_SECONDS = 1.0
+SLOW_FACTOR = 2.0  # a server answering later than this many budgets is marked down until the health check
+HARD_TIMEOUT_SECONDS = 5.0  # a parse still unanswered after this (or 4 budgets, if longer) is given up: Rasa is stuck
 VERSION_REFRESH_SECONDS = 60.0
 _MIN_ATTEMPT_SECONDS = 0.02
 
@@ -72,6 +78,9 @@ class RasaClient:
         self._freed = threading.Condition(threading.Lock())
         self._waiting: deque[object] = deque()  # strictly first come, first served: no barging past the queue
         self._session = session or self._new_session(len(urls))
+        # One thread per slot carries each parse to its end, after its caller may have stopped waiting.
+        self._calls = ThreadPoolExecutor(max_workers=len(urls) * max_in_flight, thread_name_prefix="rasa-call")
+        self._hard_timeout = max(HARD_TIMEOUT_SECONDS, 4 * timeout)
         self._lock = threading.Lock()
         self._next = 0
         self._fixed_version = model_version
@@ -112,24 +121,45 @@ class RasaClient:
                 raise RasaUnavailable("no Rasa server available")
             tried.add(server.url)
             remaining = deadline - time.monotonic()
-            try:
-                if remaining < _MIN_ATTEMPT_SECONDS:
-                    raise RasaBusy("Rasa timeout budget spent waiting for a free slot")
-                body = self._post_parse(server, text, remaining)
-            except requests.Timeout as exc:
-                if remaining < self.timeout / 2:  # it only got the end of a budget spent queueing: busy, not stuck
-                    raise RasaBusy("Rasa timeout budget spent") from exc
-                self._mark_down(server, exc)
-                continue
-            except (requests.RequestException, ValueError, RasaError) as exc:
-                if isinstance(exc, RasaBusy):
-                    raise
-                self._mark_down(server, exc)
-                continue
-            finally:
+            if remaining < _MIN_ATTEMPT_SECONDS:
                 self._release(server)
+                raise RasaBusy("Rasa timeout budget spent waiting for a free slot")
+            call = self._calls.submit(self._call, server, text)
+            try:
+                body = call.result(timeout=remaining)
+            except CallTimeout:
+                # Whether the server is stuck is for _call to judge when the answer comes (or never does).
+                if remaining < self.timeout / 2:  # it only got the end of a budget spent queueing: busy, not stuck
+                    raise RasaBusy("Rasa timeout budget spent") from None
+                raise RasaUnavailable("no answer within the budget") from None
+            except (requests.RequestException, ValueError, RasaError):
+                continue  # marked down by _call
             server.failures = 0
             return body
+
+    def _call(self, server: ServerState, text: str) -> dict[str, Any]:
+        """One parse in a slot the caller took; frees the slot when Rasa has answered, whoever still waits for it.
+
+        A server that answers only after twice the budget is marked down like one that fails: its answers come too
+        late to use. Judged on the answer's arrival, not on the caller's deadline, so that a thread kept from the
+        interpreter lock for a moment does not take a healthy server out of use.
+        """
+        started = time.monotonic()
+        try:
+            try:
+                body = self._post_parse(server, text, self._hard_timeout)
+            except requests.ConnectionError:
+                # Once more on a new connection: a kept-alive one the server closed just as we reused it fails
+                # the same way as a dead server, and a dead server refuses the second try within a millisecond.
+                body = self._post_parse(server, text, self._hard_timeout)
+        except (requests.RequestException, ValueError, RasaError) as exc:
+            self._mark_down(server, exc)
+            raise
+        finally:
+            self._release(server)
+        if time.monotonic() - started > SLOW_FACTOR * self.timeout:
+            self._mark_down(server, TimeoutError("answered after twice the budget"))
+        return body
 
     def _post_parse(self, server: ServerState, text: str, timeout: float) -> dict[str, Any]:
         response = self._session.post(f"{server.url}/model/parse", json={"text": text}, timeout=timeout)
@@ -146,6 +176,7 @@ class RasaClient:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=self.health_interval + HEALTH_TIMEOUT_SECONDS + 1)
+        self._calls.shutdown(wait=False, cancel_futures=True)
         self._session.close()
 
     # ---- internals ----

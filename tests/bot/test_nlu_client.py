@@ -116,6 +116,7 @@ def _eventually(check: Callable[[], bool], timeout: float = 5.0) -> bool:
 
 
 def test_dead_server_fails_fast_then_health_check_brings_it_back(stubs: list[StubRasa]) -> None:
+    bot_service.warm_up()  # as the app does at start: loading jieba mid-test would hold the interpreter for a second
     port = services.free_port()
     client = RasaClient([f"http://127.0.0.1:{port}"], timeout=0.3, health_interval=0.1)
     try:
@@ -154,7 +155,8 @@ def test_slow_server_times_out_and_is_skipped(stubs: list[StubRasa]) -> None:
         with pytest.raises(RasaUnavailable):
             client.parse("头疼")  # the slow one eats the whole budget
         assert time.monotonic() - started < 0.45
-        assert [s["up"] for s in client.status()] == [False, True]
+        # marked down when its answer comes, too late to use
+        assert _eventually(lambda: [s["up"] for s in client.status()] == [False, True])
         for _ in range(4):
             assert client.parse("头疼")["intent"]["name"] == "triage"
         assert fast.parses == 4
@@ -253,5 +255,22 @@ def test_a_waiting_parse_takes_whichever_server_frees_first(stubs: list[StubRasa
         # the third waited for a free slot anywhere, not in the slow server's queue
         assert finished.index("third") < finished.index("first")
         assert (slow.parses, fast.parses) == (1, 2)
+    finally:
+        client.close()
+
+
+def test_a_parse_its_caller_gave_up_on_keeps_its_slot_and_a_late_but_working_server_stays_in_use(
+        stubs: list[StubRasa]) -> None:
+    late = StubRasa(services.free_port(), delay=0.3).start()  # answers a little after the 0.2 s budget
+    stubs.append(late)
+    client = RasaClient([late.url], timeout=0.2, health_interval=30, max_in_flight=1)
+    try:
+        with pytest.raises(RasaUnavailable):
+            client.parse("头疼")
+        with pytest.raises(RasaUnavailable):
+            client.parse("头疼")  # waited for the slot the first parse still holds, then ran out of budget
+        assert late.most_in_flight == 1  # never a second parse queued behind one nobody waits for
+        assert _eventually(lambda: late.parses == 2 and late.in_flight == 0)
+        assert client.available()  # late is not broken: it stays in use
     finally:
         client.close()
