@@ -1,0 +1,14 @@
+"""gunicorn settings for the web process (Procfile, benchmark); command-line flags add to these."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def post_worker_init(worker: Any) -> None:
+    """Loads the bot's in-process model (jieba dictionary, Bayes counts: about a second of CPU) before the worker
+    takes requests. Loaded on first use instead, it held the interpreter lock under the first requests of every
+    worker: answers seconds late, or from keywords alone."""
+    from bot.service import warm_up
+
+    warm_up()
