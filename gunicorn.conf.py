@@ -11,4 +11,7 @@ def post_worker_init(worker: Any) -> None:
     worker: answers seconds late, or from keywords alone."""
     from bot.service import warm_up
 
-    warm_up()
+    try:
+        warm_up()
+    except Exception:  # the rest of the API must still start; the bot answers from keywords meanwhile
+        worker.log.exception("bot warm-up failed: keyword answers until the model loads on first use")

@@ -1,13 +1,14 @@
 """HTTP client for one or more Rasa servers (`rasa run --enable-api`): round-robin, hard timeout, circuit breaker,
 admission control.
 
-A server that fails (timeout, connection error, 5xx, bad JSON) is marked down at once; a background thread
-(`GET /` every few seconds, started on first use, never at import) marks it up again. While every server is down
-`parse` raises `RasaUnavailable` without touching the network, so callers fall back in microseconds.
+A server that fails (connection error, 5xx, bad JSON, no answer within the hard timeout) or answers only after
+twice the caller's budget is marked down; a background thread (`GET /` every few seconds, started on first use,
+never at import) marks it up again. While every server is down `parse` raises `RasaUnavailable` without touching
+the network, so callers fall back in microseconds.
 
 Admission control: at most `max_in_flight` parses per server from this process. A busy Rasa is not a broken
 one: requests queue for a free slot on any server, oldest first, within the same time budget instead of
-piling onto one server. Only a server that had most of the budget and still did not answer is marked down.
+piling onto one server, and a caller whose budget runs out falls back without marking the server down.
 A slot is freed when Rasa has answered, not when the caller stopped waiting: Rasa parses whatever it was sent,
 so freeing the slot early would let a queue of abandoned parses build up in front of every new one (under load
 that backlog made answers seconds late and got healthy servers marked down).
@@ -35,7 +36,9 @@ DEFAULT_HEALTH_INTERVAL_SECONDS = 3.0
 DEFAULT_MAX_IN_FLIGHT = 2  # parses per server per process: Rasa answers them one after the other anyway
 HEALTH_TIMEOUT_SECONDS = 1.0
 SLOW_FACTOR = 2.0  # a server answering later than this many budgets is marked down until the health check
-HARD_TIMEOUT_SECONDS = 5.0  # a parse still unanswered after this (or 4 budgets, if longer) is given up: Rasa is stuck
+# A parse unanswered after this (or 4 budgets, if longer) is given up and its server marked down: a hung server
+# costs callers their budget for about a second, then the fallback answers at once.
+HARD_TIMEOUT_SECONDS = 1.0
 VERSION_REFRESH_SECONDS = 60.0
 _MIN_ATTEMPT_SECONDS = 0.02
 
@@ -124,7 +127,11 @@ class RasaClient:
             if remaining < _MIN_ATTEMPT_SECONDS:
                 self._release(server)
                 raise RasaBusy("Rasa timeout budget spent waiting for a free slot")
-            call = self._calls.submit(self._call, server, text)
+            try:
+                call = self._calls.submit(self._call, server, text)
+            except RuntimeError:  # closed
+                self._release(server)
+                raise RasaUnavailable("client closed") from None
             try:
                 body = call.result(timeout=remaining)
             except CallTimeout:
@@ -148,18 +155,20 @@ class RasaClient:
         try:
             try:
                 body = self._post_parse(server, text, self._hard_timeout)
-            except requests.ConnectionError:
+            except requests.ConnectionError as exc:
+                if isinstance(exc, requests.Timeout):  # a connect timeout: no quick second try to be had
+                    raise
                 # Once more on a new connection: a kept-alive one the server closed just as we reused it fails
                 # the same way as a dead server, and a dead server refuses the second try within a millisecond.
                 body = self._post_parse(server, text, self._hard_timeout)
+            if time.monotonic() - started > SLOW_FACTOR * self.timeout:
+                self._mark_down(server, TimeoutError("answered after twice the budget"))  # before its slot frees
+            return body
         except (requests.RequestException, ValueError, RasaError) as exc:
             self._mark_down(server, exc)
             raise
         finally:
             self._release(server)
-        if time.monotonic() - started > SLOW_FACTOR * self.timeout:
-            self._mark_down(server, TimeoutError("answered after twice the budget"))
-        return body
 
     def _post_parse(self, server: ServerState, text: str, timeout: float) -> dict[str, Any]:
         response = self._session.post(f"{server.url}/model/parse", json={"text": text}, timeout=timeout)
@@ -176,7 +185,7 @@ class RasaClient:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=self.health_interval + HEALTH_TIMEOUT_SECONDS + 1)
-        self._calls.shutdown(wait=False, cancel_futures=True)
+        self._calls.shutdown(wait=False)  # parses under way finish and free their slots
         self._session.close()
 
     # ---- internals ----

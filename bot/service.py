@@ -177,7 +177,10 @@ def blend_departments(rasa: list[tuple[str, float]], bayes: list[tuple[str, floa
     for name, p in bayes:
         scores[name] = scores.get(name, 0.0) + BAYES_WEIGHT * p
     best = sorted(scores.items(), key=lambda kv: -kv[1])[:3]
-    return [(name, score / (1 + BAYES_WEIGHT)) for name, score in best]
+    # Scaled by what was added, so Rasa's scores stand as they were when the other model has nothing to say
+    # (the dialogue shows a department from a score of 0.15).
+    scale = 1 + BAYES_WEIGHT * sum(p for _, p in bayes)
+    return [(name, score / scale) for name, score in best]
 
 
 # ---- fallback ----

@@ -27,12 +27,13 @@ def queue(name: str = "default") -> Queue:
     return Queue(name, connection=client())
 
 
-# One round trip, atomic: a key gets its expiry with its first count (a crash cannot leave a counter that never expires).
+# One round trip, atomic: a counter gets its expiry with its first count, and any counter found without one gets
+# it then (a counter that never expires would lock a patient or a staff member out for good).
 _COUNT_SCRIPT = """
 local counts = {}
 for i, key in ipairs(KEYS) do
   counts[i] = redis.call('INCR', key)
-  if counts[i] == 1 then redis.call('EXPIRE', key, ARGV[i]) end
+  if redis.call('TTL', key) == -1 then redis.call('EXPIRE', key, ARGV[i]) end
 end
 return counts
 """

@@ -25,3 +25,11 @@ def test_a_window_that_ran_out_starts_counting_again(app) -> None:  # type: igno
 
     assert count_in_windows(redis_client, [("rl:c", 60)]) == [1]
     assert redis_client.ttl("rl:c") > 0
+
+
+def test_a_counter_left_without_an_expiry_gets_one_on_its_next_count(app) -> None:  # type: ignore[no-untyped-def]
+    redis_client = app.extensions["redis"]
+    redis_client.set("rl:d", 7)  # e.g. written by an older release, or by hand
+
+    assert count_in_windows(redis_client, [("rl:d", 900)]) == [8]
+    assert 0 < redis_client.ttl("rl:d") <= 900

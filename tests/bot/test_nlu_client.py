@@ -274,3 +274,14 @@ def test_a_parse_its_caller_gave_up_on_keeps_its_slot_and_a_late_but_working_ser
         assert client.available()  # late is not broken: it stays in use
     finally:
         client.close()
+
+
+def test_a_parse_after_close_is_unavailable_not_an_error(stubs: list[StubRasa]) -> None:
+    stub = StubRasa(services.free_port()).start()
+    stubs.append(stub)
+    client = RasaClient([stub.url], timeout=0.3, health_interval=30, max_in_flight=1)
+    client.close()
+    for _ in range(2):  # the slot came back: the second is refused the same way, not left waiting
+        with pytest.raises(RasaUnavailable):
+            client.parse("头疼")
+    assert bot_service.understand("胃疼好几天了", nlu=client).source == "fallback"

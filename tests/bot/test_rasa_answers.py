@@ -40,6 +40,8 @@ def test_where_rasa_hesitates_between_two_departments_the_other_model_tips_the_b
     # a clear Rasa answer stays first whatever the other model thinks
     assert blend_departments([("眼科", 0.9), ("耳鼻喉科", 0.05)], [("皮肤科", 0.9)])[0][0] == "眼科"
     assert [name for name, _ in blend_departments([], [("骨科", 0.8)])] == ["骨科"]  # Rasa named none
+    # the other model has nothing to say (not loaded yet, no known word): Rasa's scores stand as they were
+    assert blend_departments([("眼科", 0.9), ("耳鼻喉科", 0.2)], []) == [("眼科", 0.9), ("耳鼻喉科", 0.2)]
 
 
 def test_a_department_rasa_ranked_far_down_but_the_other_model_is_sure_of_makes_the_list():
