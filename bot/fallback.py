@@ -233,11 +233,9 @@ def keyword_scores(text: str) -> dict[str, float]:
 def rank_departments(text: str, bayes: list[tuple[str, float]] | None = None) -> list[tuple[str, float]]:
     """Up to three departments with scores (0-1), best first; empty when nothing points to one."""
     scores = keyword_scores(text)
-    for label, p in bayes or []:
-        if label.startswith("triage/") and p > 0.02:
-            name = DEPARTMENTS.get(label.split("/", 1)[1])
-            if name:
-                scores[name] = scores.get(name, 0.0) + 3.0 * p
+    for name, p in _departments_of(bayes or []):
+        if p > 0.02:
+            scores[name] = scores.get(name, 0.0) + 3.0 * p
     if not scores:
         return []
     child = bool(_KIDS.search(text))
@@ -268,10 +266,13 @@ def asks_which_department(text: str) -> bool:
 def bayes_departments(text: str) -> list[tuple[str, float]]:
     """The Bayes model's posterior of each department (its triage/<dept> labels), best first; [] until it is loaded."""
     m = model_if_ready()
-    if m is None:
-        return []
-    ranked = ((label.split("/", 1)[1], p) for label, p in m.rank(text) if label.startswith("triage/"))
-    return [(DEPARTMENTS[key], p) for key, p in ranked if key in DEPARTMENTS]
+    return _departments_of(m.rank(text)) if m else []
+
+
+def _departments_of(ranking: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """The triage/<dept_key> labels of a Bayes ranking as (department name, posterior), in the ranking's order."""
+    keys = ((label.split("/", 1)[1], p) for label, p in ranking if label.startswith("triage/"))
+    return [(DEPARTMENTS[key], p) for key, p in keys if key in DEPARTMENTS]
 
 
 def understand(text: str) -> FallbackResult:
