@@ -233,7 +233,7 @@ def keyword_scores(text: str) -> dict[str, float]:
 def rank_departments(text: str, bayes: list[tuple[str, float]] | None = None) -> list[tuple[str, float]]:
     """Up to three departments with scores (0-1), best first; empty when nothing points to one."""
     scores = keyword_scores(text)
-    for name, p in _departments_of(bayes or []):
+    for name, p in departments_of(bayes or []):
         if p > 0.02:
             scores[name] = scores.get(name, 0.0) + 3.0 * p
     if not scores:
@@ -263,13 +263,19 @@ def asks_which_department(text: str) -> bool:
     return bool(_WHICH_DEPT.search(text))
 
 
-def bayes_departments(text: str) -> list[tuple[str, float]]:
-    """The Bayes model's posterior of each department (its triage/<dept> labels), best first; [] until it is loaded."""
+def bayes_ranking(text: str) -> list[tuple[str, float]]:
+    """The Bayes model's posterior of every training label (intents, faq/<topic>, triage/<dept>), best first;
+    [] until the model is loaded."""
     m = model_if_ready()
-    return _departments_of(m.rank(text)) if m else []
+    return m.rank(text) if m else []
 
 
-def _departments_of(ranking: list[tuple[str, float]]) -> list[tuple[str, float]]:
+def bayes_departments(text: str) -> list[tuple[str, float]]:
+    """The Bayes model's posterior of each department (its triage/<dept> labels), best first; [] until loaded."""
+    return departments_of(bayes_ranking(text))
+
+
+def departments_of(ranking: list[tuple[str, float]]) -> list[tuple[str, float]]:
     """The triage/<dept_key> labels of a Bayes ranking as (department name, posterior), in the ranking's order."""
     keys = ((label.split("/", 1)[1], p) for label, p in ranking if label.startswith("triage/"))
     return [(DEPARTMENTS[key], p) for key, p in keys if key in DEPARTMENTS]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot import fallback, safety
-from bot.service import _from_rasa
+from bot.dialogue import LOW_CONFIDENCE
+from bot.service import _from_rasa, _rasa_intent, blend_intent
 from bot.text import normalize
 
 
@@ -17,10 +18,37 @@ def test_rasas_low_confidence_fallback_becomes_its_best_contract_intent_with_low
               "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.35},
                                  {"name": "book_appointment", "confidence": 0.31},
                                  {"name": "triage", "confidence": 0.28}], "entities": []}
+    rasa_alone = _rasa_intent(parsed)
+    assert rasa_alone == ("book_appointment", 0.31)
+    fallback.model()
     answer = _answer("那个我想问问", parsed)
-    assert answer.intent == "book_appointment"
-    assert answer.confidence == 0.31
+    # the other model is sure this says nothing (out of scope): blended, still unsure, so the dialogue asks again
+    assert answer.intent == "out_of_scope"
+    assert answer.confidence < LOW_CONFIDENCE
     assert answer.source == "rasa"
+
+
+def test_where_rasa_hesitates_between_two_intents_the_other_model_tips_the_balance():
+    parsed = {"intent_ranking": [{"name": "record_vital", "confidence": 0.5}, {"name": "triage", "confidence": 0.45},
+                                 {"name": "out_of_scope", "confidence": 0.05}]}
+    bayes = [("triage/cardiology", 0.5), ("triage/neurology", 0.3), ("record_vital", 0.2)]
+    intent, confidence = blend_intent(parsed, ("record_vital", 0.5), bayes)
+    assert intent == "triage"  # 0.45 + 0.7 × 0.8 against 0.5 + 0.7 × 0.2
+    assert 0 < confidence <= 1
+    # a sure Rasa answer stands whatever the other model thinks; so does an emergency, however unsure
+    sure = {"intent_ranking": [{"name": "complaint", "confidence": 0.95}, {"name": "triage", "confidence": 0.05}]}
+    assert blend_intent(sure, ("complaint", 0.95), [("triage/cardiology", 1.0)]) == ("complaint", 0.95)
+    unsure = {"intent_ranking": [{"name": "emergency", "confidence": 0.4}, {"name": "triage", "confidence": 0.35}]}
+    assert blend_intent(unsure, ("emergency", 0.4), [("triage/cardiology", 1.0)]) == ("emergency", 0.4)
+    assert blend_intent(parsed, ("record_vital", 0.5), []) == ("record_vital", 0.5)  # nothing to blend
+
+
+def test_an_faq_question_rasa_missed_gets_the_faq_topic_its_selector_ranks_first():
+    parsed = {"intent_ranking": [{"name": "out_of_scope", "confidence": 0.5}, {"name": "faq", "confidence": 0.4}],
+              "response_selector": {"faq": {"response": {"intent_response_key": "faq/parking", "confidence": 0.9}}}}
+    assert blend_intent(parsed, ("out_of_scope", 0.5), [("faq/hours", 0.9)])[0] == "faq/parking"
+    del parsed["response_selector"]
+    assert blend_intent(parsed, ("out_of_scope", 0.5), [("faq/hours", 0.9)])[0] == "faq/hours"
 
 
 def test_a_low_confidence_fallback_without_any_ranking_is_out_of_scope():
