@@ -133,14 +133,14 @@ class _Model:
             for feature, count in self.counts[label].items():
                 self.bonus[feature].append((i, math.log(count + 0.5) - math.log(0.5)))
 
-    def features(self, text: str) -> list[str]:
-        tokens = [t for t in self.tokenizer.lcut(text) if t.strip() and not re.fullmatch(r"[，。！？、：；,.!?\s]+", t)]
+    def features(self, text: str, tokens: list[str] | None = None) -> list[str]:
+        tokens = [t for t in tokens or self.tokenizer.lcut(text) if t.strip() and not re.fullmatch(r"[，。！？、：；,.!?\s]+", t)]
         bigrams = [text[i : i + 2] for i in range(len(text) - 1) if not re.search(r"[\s，。！？]", text[i : i + 2])]
         return tokens + ["#" + b for b in bigrams]
 
-    def rank(self, text: str) -> list[tuple[str, float]]:
-        """Posterior over training labels (intents and triage/<dept>), best first."""
-        feats = [f for f in self.features(text) if f in self.vocab]
+    def rank(self, text: str, tokens: list[str] | None = None) -> list[tuple[str, float]]:
+        """Posterior over training labels (intents and triage/<dept>), best first. `tokens`: jieba's, if at hand."""
+        feats = [f for f in self.features(text, tokens) if f in self.vocab]
         if not feats:
             return []
         scores = [p + len(feats) * u for p, u in zip(self.prior, self.unseen, strict=True)]
@@ -152,9 +152,9 @@ class _Model:
         norm = sum(exp)
         return sorted(((label, e / norm) for label, e in zip(self.labels, exp, strict=True)), key=lambda x: -x[1])
 
-    def entities(self, text: str) -> list[dict[str, Any]]:
+    def entities(self, text: str, tokens: list[str] | None = None) -> list[dict[str, Any]]:
         found = []
-        for token in self.tokenizer.lcut(text):
+        for token in tokens or self.tokenizer.lcut(text):
             for entity, words in self.lookups.items():
                 if token in words:
                     found.append({"entity": entity, "value": token})
@@ -287,8 +287,9 @@ def understand(text: str) -> FallbackResult:
     if talk:
         return FallbackResult(intent=talk, confidence=0.9)
     m = model_if_ready()  # a request never waits seconds for jieba: keywords alone until the model is loaded
-    bayes = m.rank(text) if m else []
-    entities = m.entities(text) if m else _quick_entities(text)
+    tokens = m.tokenizer.lcut(text) if m else []  # once for both
+    bayes = m.rank(text, tokens) if m else []
+    entities = m.entities(text, tokens) if m else _quick_entities(text)
     departments = rank_departments(text, bayes)
     symptomatic = bool(departments) and (any(e["entity"] in ("symptom", "exam") for e in entities)
                                           or bool(_WHICH_DEPT.search(text)) or keyword_strength(text) >= 3)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from flask import Flask, current_app
 
@@ -11,6 +12,7 @@ from bot.config import BotSettings, get_bot_settings
 from bot.nlu_client import RasaClient
 from bot.schemas import Understanding
 from core import redis as redis_ext
+from core.errors import ApiError
 
 _client_lock = threading.Lock()
 
@@ -38,7 +40,32 @@ def nlu_client(app: Flask | None = None) -> RasaClient:
     return client
 
 
-def understand_text(text: str) -> Understanding:
-    """The contract's understanding of one message, with this app's Rasa servers and Redis cache."""
+def understand_text(text: str, *, rate_limit_key: str | None = None) -> Understanding:
+    """The contract's understanding of one message, with this app's Rasa servers and Redis cache.
+
+    With `rate_limit_key` (the public endpoint), counts the caller's request and reads the cached answer in one
+    Redis round trip; 429 when over the limit.
+    """
     settings = bot_settings()
-    return bot_service.understand(text, nlu=nlu_client(), cache=redis_ext.client(), cache_ttl=settings.bot_cache_ttl_seconds)
+    nlu = nlu_client()
+    cache: bot_service.Cache = redis_ext.client()
+    if rate_limit_key is not None:
+        key = bot_service.cache_key(text, nlu.model_version)
+        (count,), cached = redis_ext.count_then_get([(f"rl:{rate_limit_key}", settings.bot_rate_window_seconds)], key)
+        if count > settings.bot_rate_limit:
+            raise ApiError(429, "too_many_requests", "您发送得太快了，请稍等一会儿再试。")
+        cache = _ReadAhead(cache, key, cached)
+    return bot_service.understand(text, nlu=nlu, cache=cache, cache_ttl=settings.bot_cache_ttl_seconds)
+
+
+class _ReadAhead:
+    """The answer cache with one key already read."""
+
+    def __init__(self, cache: bot_service.Cache, key: str, value: Any) -> None:
+        self._cache, self._key, self._value = cache, key, value
+
+    def get(self, name: str) -> Any:
+        return self._value if name == self._key else self._cache.get(name)
+
+    def set(self, name: str, value: Any, ex: int | None = None) -> Any:
+        return self._cache.set(name, value, ex=ex)

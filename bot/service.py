@@ -56,7 +56,7 @@ def understand(text: str, *, nlu: NluClient | None, cache: Cache | None = None,
                cache_ttl: int = DEFAULT_CACHE_TTL_SECONDS) -> Understanding:
     """The contract's answer for one message; never fails because Rasa is down (source is then `fallback`)."""
     clean = normalize(text)
-    key = _cache_key(clean, nlu.model_version if nlu else "")
+    key = _cache_key(clean, nlu.model_version if nlu else "")  # = cache_key(text, ...)
     cached = _cache_get(cache, key)
     if cached is not None:
         return cached
@@ -292,6 +292,11 @@ def population_rules(text: str, departments: list[tuple[str, float]]) -> list[tu
 
 def _about_symptoms(text: str, entities: list[Entity]) -> bool:
     return any(e.entity in ("symptom", "exam") for e in entities) or fallback.keyword_strength(text) >= 3
+
+
+def cache_key(text: str, model_version: str) -> str:
+    """The answer cache's key for a raw message (as `understand` computes it)."""
+    return _cache_key(normalize(text), model_version)
 
 
 def _cache_key(text: str, model_version: str) -> str:

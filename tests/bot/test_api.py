@@ -133,3 +133,23 @@ def test_rasa_down_answers_fast(client) -> None:  # type: ignore[no-untyped-def]
 def test_openapi_lists_the_bot_endpoint(client) -> None:  # type: ignore[no-untyped-def]
     spec = client.get("/api/v1/openapi.json").get_json()
     assert "/api/v1/bot/understand" in spec["paths"]
+
+
+def test_an_answer_rasa_gave_earlier_is_served_from_the_cache_while_rasa_is_down(app, client) -> None:  # type: ignore[no-untyped-def]
+    from bot import runtime, service
+    from bot.schemas import DepartmentScore, Understanding
+    from core import redis as redis_ext
+
+    text = "胃里反酸烧心好几天了 老打嗝"
+    earlier = Understanding(intent="triage", confidence=0.97, department="消化内科", urgency="routine", source="rasa",
+                            departments=[DepartmentScore(name="消化内科", score=0.9)])
+    with app.app_context():
+        key = service.cache_key(text, runtime.nlu_client(app).model_version)
+        redis_ext.client().set(key, earlier.model_dump_json(), ex=60)
+    try:
+        body = _ask(client, text)
+        assert (body["source"], body["department"], body["confidence"]) == ("rasa", "消化内科", 0.97)
+        assert _ask(client, text + "了")["source"] == "fallback"  # any other text: Rasa is down
+    finally:
+        with app.app_context():
+            redis_ext.client().delete(key)
