@@ -3,7 +3,7 @@ behind it) side by side with one Rasa server's own /model/parse, measured in the
 held-out texts (distinct, so the cache does not flatter us). Also the degraded mode (Rasa stopped).
 Not a test; prints figures and ratios.
 
-    .venv/bin/python -m bench.bot_understand [--rasa-workers 2] [--requests 600]
+    .venv/bin/python -m bench.bot_understand [--rasa-workers 2] [--requests 600] [--degraded-only]
 """
 
 from __future__ import annotations
@@ -45,6 +45,9 @@ def texts() -> list[str]:
     return out
 
 
+WEB_FLAGS = ["--workers", "2", "--threads", "8"]  # with gunicorn.conf.py, as the Procfile runs the web process
+
+
 def wait_for(url: str, body: dict[str, str], seconds: float = 300) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -66,31 +69,51 @@ def load(url: str, payloads: list[str], clients: int) -> dict[str, float]:
     return asyncio.run(_load(urlsplit(url), payloads, clients))
 
 
+class _Connection:
+    """One keep-alive HTTP/1.1 connection that POSTs {"text": ...} and times the answer."""
+
+    def __init__(self, url: SplitResult) -> None:
+        self.url = url
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def ask(self, text: str) -> tuple[float, str]:
+        """(milliseconds, who answered: "rasa" or "fallback"; Rasa's own parse has no such field, so "rasa")."""
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.url.hostname, self.url.port)
+        assert self.reader is not None
+        body = json.dumps({"text": text}, ensure_ascii=False).encode()
+        started = time.perf_counter()
+        self.writer.write(f"POST {self.url.path} HTTP/1.1\r\nHost: {self.url.netloc}\r\nContent-Type: application/json\r\n"
+                          f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        status, headers = await _head(self.reader)
+        if "content-length" not in headers:
+            raise RuntimeError(f"{self.url.path}: an answer without Content-Length (chunked?) is not supported")
+        answer = await self.reader.readexactly(int(headers["content-length"]))
+        elapsed = (time.perf_counter() - started) * 1000
+        if status != 200:
+            raise RuntimeError(f"{self.url.path} answered {status}: {answer[:200]!r}")
+        if headers.get("connection", "").lower() == "close":
+            self.close()
+        return elapsed, json.loads(answer).get("source", "rasa")
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
 async def _load(url: SplitResult, payloads: list[str], clients: int) -> dict[str, float]:
     queue = list(reversed(payloads))
     answers: list[tuple[float, str]] = []
 
     async def client() -> None:
-        reader, writer = await asyncio.open_connection(url.hostname, url.port)
+        connection = _Connection(url)
         try:
             while queue:
-                body = json.dumps({"text": queue.pop()}, ensure_ascii=False).encode()
-                started = time.perf_counter()
-                writer.write(f"POST {url.path} HTTP/1.1\r\nHost: {url.netloc}\r\nContent-Type: application/json\r\n"
-                             f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
-                status, headers = await _head(reader)
-                if "content-length" not in headers:
-                    raise RuntimeError(f"{url.path}: an answer without Content-Length (chunked?) is not supported")
-                answer = await reader.readexactly(int(headers["content-length"]))
-                if status != 200:
-                    raise RuntimeError(f"{url.path} answered {status}: {answer[:200]!r}")
-                # ours says who answered ("rasa" or "fallback"); Rasa's own parse has no such field
-                answers.append(((time.perf_counter() - started) * 1000, json.loads(answer).get("source", "rasa")))
-                if headers.get("connection", "").lower() == "close":
-                    writer.close()
-                    reader, writer = await asyncio.open_connection(url.hostname, url.port)
+                answers.append(await connection.ask(queue.pop()))
         finally:
-            writer.close()
+            connection.close()
 
     started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))
@@ -99,6 +122,31 @@ async def _load(url: SplitResult, payloads: list[str], clients: int) -> dict[str
     return {"rps": len(payloads) / elapsed, "p50": statistics.median(latencies),
             "p99": latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
             "by_rasa": sum(1 for _, source in answers if source == "rasa") / len(answers)}
+
+
+def paired(theirs: str, ours: str, payloads: list[str]) -> tuple[dict[str, float], dict[str, float], float]:
+    """One client, each text sent to Rasa and then to us, so that both see the same moment of a noisy machine.
+    Returns both sides' figures and the median of the per-text differences (ours - theirs, ms)."""
+    return asyncio.run(_paired(urlsplit(theirs), urlsplit(ours), payloads))
+
+
+async def _paired(theirs: SplitResult, ours: SplitResult, payloads: list[str]) -> tuple[dict[str, float], dict[str, float], float]:
+    a, b = _Connection(theirs), _Connection(ours)
+    pairs = []
+    try:
+        for text in payloads:
+            pairs.append((await a.ask(text), await b.ask(text)))
+    finally:
+        a.close()
+        b.close()
+
+    def figures(side: list[tuple[float, str]]) -> dict[str, float]:
+        ms = sorted(m for m, _ in side)
+        return {"rps": 1000 * len(ms) / sum(ms), "p50": statistics.median(ms), "p99": ms[min(len(ms) - 1, int(0.99 * len(ms)))],
+                "by_rasa": sum(1 for _, source in side if source == "rasa") / len(side)}
+
+    gap = statistics.median(o[0] - t[0] for t, o in pairs)
+    return figures([t for t, _ in pairs]), figures([o for _, o in pairs]), gap
 
 
 async def _head(reader: asyncio.StreamReader) -> tuple[int, dict[str, str]]:
@@ -130,14 +178,40 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
     proc.wait(timeout=30)
 
 
+def degraded_only(corpus: list[str], tmp: Path, redis_url: str) -> int:
+    """The Rasa-stopped row alone (Rasa's URL is a closed port), for working on the fallback without a model."""
+    port = free_port()
+    env = {"INSTANCE_DIR": str(tmp / "instance"), "REDIS_URL": redis_url, "RASA_URLS": f"http://127.0.0.1:{free_port()}",
+           "BOT_RATE_LIMIT": "1000000", "LOG_LEVEL": "WARNING", "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}"}
+    subprocess.run([sys.executable, "-m", "core.instance"], cwd=ROOT, env={**os.environ, **env}, check=True, stdout=subprocess.DEVNULL)
+    web = start([str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", *WEB_FLAGS,
+                 "app:create_app()"], env)
+    url = f"http://127.0.0.1:{port}/api/v1/bot/understand"
+    try:
+        wait_for(url, {"text": "你好"})
+        load(url, corpus[:200], 20)
+        degraded = load(url, corpus * 2, 20)
+        print(f"Rasa stopped (fallback), 20 clients: {degraded['rps']:.1f}/s p50 {degraded['p50']:.1f} ms p99 {degraded['p99']:.1f} ms"
+              f"; web RSS {rss_mb(web.pid):.0f} MB")
+    finally:
+        stop(web)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rasa-workers", type=int, default=2)
     parser.add_argument("--requests", type=int, default=600, help="texts at 20 clients")
+    parser.add_argument("--degraded-only", action="store_true", help="only the Rasa-stopped row (no Rasa started)")
     args = parser.parse_args()
     corpus = texts()
     tmp = Path(tempfile.mkdtemp(prefix="kangban-bench-"))
     redis_proc, redis_url = start_embedded_redis(tmp)
+    if args.degraded_only:
+        try:
+            return degraded_only(corpus, tmp, redis_url)
+        finally:
+            services.stop(redis_proc)
     base_port, app_port, stock_port = free_port(), free_port(), free_port()
     rasa_urls = ",".join(f"http://127.0.0.1:{base_port + i}" for i in range(args.rasa_workers))
     rasa = start(["bash", "scripts/rasa/run.sh"], {"RASA_PORT": str(base_port), "RASA_WORKERS": str(args.rasa_workers),
@@ -147,7 +221,7 @@ def main() -> int:
     env = {"INSTANCE_DIR": str(tmp / "instance"), "REDIS_URL": redis_url, "RASA_URLS": rasa_urls, "BOT_RATE_LIMIT": "1000000",
            "LOG_LEVEL": "WARNING", "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}"}
     subprocess.run([sys.executable, "-m", "core.instance"], cwd=ROOT, env={**os.environ, **env}, check=True, stdout=subprocess.DEVNULL)
-    gunicorn = [str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "--workers", "2", "--threads", "8"]
+    gunicorn = [str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", *WEB_FLAGS]
     web = start([*gunicorn, "--bind", f"127.0.0.1:{app_port}", "app:create_app()"], env)
     # The same app without load shedding (a 10 s budget instead of 300 ms): every message Rasa would answer, it does.
     unshed_port = free_port()
@@ -163,13 +237,13 @@ def main() -> int:
         wait_for(all_rasa, {"text": "你好"})
         load(ours, corpus[:40], 4)  # warm both sides (jieba, TF graphs); these texts are then excluded
         load(theirs, corpus[:40], 4)
-        rows = []
         single, many = corpus[40:240], corpus[240:240 + args.requests]  # disjoint: no cache hit flatters us
-        for clients, label, sample in ((1, "1 client", single), (20, "20 clients", many)):
-            rasa_result = load(theirs, sample, clients)
-            cache.flushall()  # the same texts for each side, none of them cached
-            our_result = load(ours, sample, clients)
-            rows.append((label, rasa_result, our_result))
+        cache.flushall()
+        rasa_single, our_single, gap = paired(theirs, ours, single)
+        rows = [("1 client", rasa_single, our_single)]
+        rasa_result = load(theirs, many, 20)
+        cache.flushall()  # the same texts for each side, none of them cached
+        rows.append(("20 clients", rasa_result, load(ours, many, 20)))
         cache.flushall()
         rows.append(("20, no shed", rows[-1][1], load(all_rasa, many, 20)))
         print(f"bot understand benchmark: {len(corpus)} distinct held-out texts, {args.rasa_workers} Rasa workers behind the app")
@@ -179,6 +253,7 @@ def main() -> int:
             print(f"{label:12}{r['rps']:10.1f}/s p50 {r['p50']:6.1f} ms p99 {r['p99']:6.1f} ms"
                   f"{o['rps']:8.1f}/s p50 {o['p50']:6.1f} p99 {o['p99']:6.1f}   {o['rps'] / r['rps']:5.2f}x rps"
                   f"{o['by_rasa']:>12.0%}")
+        print(f"1 client, text by text (each sent to Rasa, then to us): median of our time minus Rasa's {gap:+.1f} ms")
         print("answered by Rasa: the rest in-process (greetings etc.) or, with the 300 ms budget, shed to the fallback;\n"
               "'20, no shed' is the same app with a 10 s budget (the Rasa column repeats the 20-client baseline)")
         print(f"RSS: Rasa ({args.rasa_workers} servers) {rss_mb(rasa.pid):.0f} MB, stock Rasa {rss_mb(stock.pid):.0f} MB, "
