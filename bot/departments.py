@@ -18,7 +18,7 @@ FLAG_DEPARTMENTS: dict[str, tuple[str, ...]] = {
     "chest_pain": ("急诊科", "心血管内科"), "stroke": ("急诊科", "神经内科"), "breathing": ("急诊科", "呼吸内科"),
     "unconscious": ("急诊科", "神经内科"), "cardiac_arrest": ("急诊科", "心血管内科"), "heavy_bleeding": ("急诊科", "普外科"),
     "vomiting_blood": ("急诊科", "消化内科"), "seizure": ("急诊科", "神经内科"), "anaphylaxis": ("急诊科", "皮肤科"),
-    "poisoning": ("急诊科",), "overdose": ("急诊科",), "fever_stiff_neck": ("急诊科", "感染科"),
+    "poisoning": ("急诊科",), "overdose": ("急诊科",), "distress_call": ("急诊科",), "fever_stiff_neck": ("急诊科", "感染科"),
     "child_fever_confusion": ("急诊科", "儿科"), "pregnancy_bleeding": ("急诊科", "产科"), "pregnancy_pain": ("急诊科", "产科"),
     "suicide": ("急诊科", "精神心理科"), "self_harm": ("急诊科", "精神心理科"), "head_injury": ("急诊科", "神经外科"),
     "worst_headache": ("急诊科", "神经外科"), "diabetic_emergency": ("急诊科", "内分泌科"), "vision_loss": ("急诊科", "眼科"),

@@ -24,7 +24,7 @@ _SHORT_GAP = "(?:[^不没无未别，。！？；]|(?<=特)别){0,2}"
 _WIDE_GAP = "(?:[^不没无未别。！？；]|(?<=特)别){0,12}"
 _MID_GAP = "(?:[^不没无未别，。！？；]|(?<=特)别){0,8}"
 
-RULES_VERSION = "2026-11-23.8"  # part of the bot's cache key: bump when the rules change
+RULES_VERSION = "2026-12-06.1"  # part of the bot's cache key: bump when the rules change
 
 NEGATION = "negation"
 HISTORY = "history"
@@ -762,6 +762,18 @@ RULES: tuple[RedFlagRule, ...] = (
         message_excludes=(r"(化疗|放疗|放化疗|靶向|移植){W}(结束|做完|停了|停药){W}(半年|[一二两三四五六七八九十几\d]+年|[二三四五六七八九十几\d]+个多?月)",),
         strong_only=True,
         cancels=frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA}),
+    ),
+    RedFlagRule(  # a call for help about someone dying now, whatever the symptom ("救命 我爸不行了")
+        "distress_call",
+        triggers=(r"救命(?!药|稻草|恩人|之恩|钱)|快来人|快叫{g}(救护车|120)|快打{g}120|(叫|打)了{g}(救护车|120)",
+                  r"(人|爸|妈|爹|娘|老伴|老头|老头子|老太太|孩子|宝宝|娃|奶奶|爷爷|外婆|外公|姥姥|姥爷|他|她|老公|老婆|媳妇|儿子|女儿"
+                  r"|闺女|我)(好像|怕是|眼看|眼看着|看着)?(快|要)?不行了",
+                  r"(快|要)不行了{g}(快|救|怎么办|咋办|咋整|怎么整)"),
+        # "不行了" is itself a strong-urgency word, so the generic hypothetical/news contexts cannot cancel it: said here
+        excludes=(r"(笑|累|困|饿|热|冷|忙|气|烦|无聊|馋|丑|胖){W}不行了|(那方面|下面|性功能|硬不起来|眼睛|视力|眼神|腿脚|记性|脑子|腰|牙|胃口|手机|电脑|电池"
+                  r"|生意|成绩|身体素质|体力|差点)",
+                  r"救命{g}(啊)?{g}(作业|题|考试|加班|老板|工作|游戏|太难|太多|好难|好多|太贵)|(作业|题|考试|加班|老板|工作|游戏|太难|太贵|好难){W}救命",
+                  r"(要是|如果|万一|假如|假设|哪天|之前会|前会有|征兆|迹象|电视上|新闻|听说|网上说|小说|电影|电视剧)"),
     ),
     RedFlagRule(  # testicular torsion: sudden severe pain in a testicle (boys and young men)
         "testicular_torsion",

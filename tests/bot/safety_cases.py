@@ -1389,3 +1389,31 @@ NON_EMERGENCY += [
     "孩子八岁了还尿床 晚上叫都叫不醒",
     "开会时突然一阵恐慌 手脚发麻 过了几分钟就好了",
 ]
+
+# ---- round 7 (2026-12-06): a bare call for help about someone dying now, whatever the symptom, and 抽触 (a typo of 抽搐)
+# followed by more words (spaces between Chinese characters are removed before typos are fixed) ----
+EMERGENCY += [
+    ("救命啊 俺娘不行了", "distress_call"),
+    ("快来人 我爸怕是不行了", "distress_call"),
+    ("老头子看着快不行了 咋办", "distress_call"),
+    ("快叫救护车 我奶奶在卫生间起不来", "distress_call"),
+    ("已经叫了120 车还没到 我该做什么", "distress_call"),
+    ("宝宝要不行了 快救救他", "distress_call"),
+    ("孩子刚才抽触 这会儿睡着了叫得醒", "seizure"),
+    ("我爸突然抽畜 嘴里有白沫", "seizure"),
+]
+NON_EMERGENCY += [
+    "这作业多得要命 救命",
+    "救命 数学题太难了",
+    "笑得我不行了",
+    "累得我快不行了 天天加班",
+    "那方面不行了 想看男科",
+    "我眼睛不行了 看报纸模糊",
+    "手机快不行了 充不进电",
+    "老了 腿脚不行了 走路慢",
+    "去年我爸差点不行了 现在恢复得挺好",
+    "要是家里老人突然不行了 应该先做什么",
+    "电视上说人不行了之前会有征兆 是真的吗",
+    "救命药随身带着 硝酸甘油放哪里好",
+    "抽蓄电站是干什么的",
+]
