@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import faq, replies, vitals_text
+from bot import fallback, faq, replies, vitals_text
 from bot.models import ChatMessage, DialogueState
 from bot.schemas import Understanding
 from care import plans as plans_service
@@ -27,7 +27,6 @@ from identity.models import Patient
 
 Understand = Callable[[str], Understanding]
 RESET_WORDS = re.compile(r"^(重新开始|重来|从头开始|重新来|清空)[。!！]?$")
-VAGUE = re.compile(r"^(我?(有点|有些|很|好|特别)?(不舒服|难受|不得劲|不对劲|不好受|不太好|身体不好)(怎么办|咋办|咋整)?[了啊呀吗]?)$")
 TRIAGE_SLOTS = ("body_part", "duration", "age")
 MAX_TRIAGE_QUESTIONS = 3
 LOW_CONFIDENCE = 0.45
@@ -86,7 +85,7 @@ class _Turn:
 
     def triage(self, u: Understanding) -> str:
         slots = dict(self.state.slots)
-        vague = u.department is None or bool(VAGUE.match(self.text)) or u.confidence < LOW_CONFIDENCE
+        vague = u.department is None or fallback.vague_complaint(self.text) or u.confidence < LOW_CONFIDENCE
         if vague and len(slots.get("answered", [])) < MAX_TRIAGE_QUESTIONS:
             slot = _missing_slot(slots, u) or "body_part"
             slots.setdefault("complaint", self.text)

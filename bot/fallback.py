@@ -71,6 +71,10 @@ _SMALLTALK_RE = {intent: re.compile(rf"^(?:{pattern})[，。！!~～ ]*$", re.IG
 _INTENT_RE = tuple(
     (intent, re.compile(p, re.IGNORECASE), re.compile(v, re.IGNORECASE) if v else None) for intent, p, v in INTENT_RULES
 )
+# A whole message that only says "I feel unwell": a complaint too vague to route, so triage asks where, since when...
+# Both models read these as yes/no or small talk ("不舒服" → deny, "难受" → affirm or out of scope).
+VAGUE_COMPLAINT = re.compile(r"^(我|俺|人)?(身上|浑身|全身)?(有点|有些|很|好|特别|老是|总是|一直)?(不舒服|难受|不得劲|不对劲|不好受|不太好|身体不好"
+                             r"|不太舒服|不大舒服|不怎么舒服)(怎么办|咋办|咋整)?[了啊呀吗哦]*[，。！!~～ ]*$")
 _WHICH_DEPT = re.compile(r"((挂|看|去)(什么|哪个|哪|啥)科|什么科|哪个科|挂哪|看哪个医生)")
 
 # Children → 儿科 unless clearly surgical/ophthalmic; pregnancy → 产科.
@@ -206,6 +210,10 @@ def model(data_dir: Path = DEFAULT_DATA_DIR) -> _Model:
                 _model = _Model(data_dir)
                 log.info("bot_fallback_loaded", labels=len(_model.counts))
     return _model
+
+
+def vague_complaint(text: str) -> bool:
+    return bool(VAGUE_COMPLAINT.match(text.strip()))
 
 
 def smalltalk(text: str) -> str | None:

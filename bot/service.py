@@ -67,6 +67,9 @@ def understand(text: str, *, nlu: NluClient | None, cache: Cache | None = None,
     talk = fallback.smalltalk(clean)
     if talk in IN_PROCESS_SMALLTALK:
         return Understanding(intent=talk, confidence=0.95, urgency=urgency.ROUTINE, source="fallback")
+    if fallback.vague_complaint(clean):  # "不舒服": triage, and the dialogue asks where and since when
+        return _answer(clean, intent="triage", confidence=0.9, departments=[], entities=[], flags=flags, source="fallback",
+                       model_urgent=False)
     parsed = _parse(nlu, clean)
     if parsed is not None:
         answer = _from_rasa(clean, parsed, flags)

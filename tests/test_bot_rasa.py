@@ -89,6 +89,14 @@ def test_faq_and_smalltalk_from_the_model(rasa_app):
     assert understand(rasa_app, "我要转人工")["intent"] == "request_human"
 
 
+def test_a_bare_i_feel_unwell_is_a_complaint_to_ask_about_never_a_no(rasa_app):
+    # the model alone read "不舒服" as deny and "难受" as affirm: the patient would have been told "好的"
+    for text in ("不舒服", "难受", "俺浑身不得劲", "有点不舒服啊"):
+        answer = understand(rasa_app, text)
+        assert (answer["intent"], answer["department"]) == ("triage", None), (text, answer)
+    assert understand(rasa_app, "不用了")["intent"] == "deny"
+
+
 CONTRACT_INTENTS = {"greet", "goodbye", "thank", "affirm", "deny", "triage", "emergency", "book_appointment",
                     "cancel_appointment", "query_report", "medication_question", "faq/hours", "faq/location",
                     "faq/insurance", "faq/visiting", "faq/parking", "record_vital", "medication_taken", "request_human",

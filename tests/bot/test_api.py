@@ -153,3 +153,10 @@ def test_an_answer_rasa_gave_earlier_is_served_from_the_cache_while_rasa_is_down
     finally:
         with app.app_context():
             redis_ext.client().delete(key)
+
+
+def test_a_bare_i_feel_unwell_is_triage_without_a_department_so_the_chat_asks_where(client) -> None:  # type: ignore[no-untyped-def]
+    for text in ("难受", "我难受", "身上不得劲", "不舒服怎么办"):
+        body = _ask(client, text)
+        assert (body["intent"], body["department"], body["urgency"]) == ("triage", None, "routine"), text
+    assert _ask(client, "看完电影心里难受")["intent"] != "triage"  # not a whole-message complaint
