@@ -45,7 +45,7 @@ def texts() -> list[str]:
     return out
 
 
-WEB_FLAGS = ["--workers", "2", "--threads", "8"]  # with gunicorn.conf.py, as the Procfile runs the web process
+WEB_FLAGS = ["--workers", "2", "--threads", "8"]  # with gunicorn.conf.py (the Procfile has 4 threads: a laptop default)
 
 
 def wait_for(url: str, body: dict[str, str], seconds: float = 300) -> None:

@@ -74,7 +74,7 @@ _INTENT_RE = tuple(
 # A whole message that only says "I feel unwell": a complaint too vague to route, so triage asks where, since when...
 # Both models read these as yes/no or small talk ("不舒服" → deny, "难受" → affirm or out of scope).
 VAGUE_COMPLAINT = re.compile(r"^(我|俺|人)?(身上|浑身|全身)?(有点|有些|很|好|特别|老是|总是|一直)?(不舒服|难受|不得劲|不对劲|不好受|不太好|身体不好"
-                             r"|不太舒服|不大舒服|不怎么舒服)(怎么办|咋办|咋整)?[了啊呀吗哦]*[，。！!~～ ]*$")
+                             r"|不太舒服|不大舒服|不怎么舒服)(死了|得很|得慌|得要命)?(怎么办|咋办|咋整)?[了啊呀吗哦]*[，。！!~～ ]*$")
 _WHICH_DEPT = re.compile(r"((挂|看|去)(什么|哪个|哪|啥)科|什么科|哪个科|挂哪|看哪个医生)")
 
 # Children → 儿科 unless clearly surgical/ophthalmic; pregnancy → 产科.

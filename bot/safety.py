@@ -125,6 +125,19 @@ CHEST_SEVERE = (r"(剧痛|剧烈|压榨|压着|压住|石头|大石|绞痛|撕�
                 r"([二三四五六七八九]十|\d{2})分钟|要死|濒死|快不行|半小时|半个小时|\d+个?小时|一个小时|"
                 r"不缓解|止不住|硝酸甘油|救心丸|救护车|120|脸色发白|脸色苍白)")
 
+DISTRESS_PERSON = (r"(人|爸|妈|爹|娘|老伴|老头|老头子|老太太|孩子|宝宝|娃|奶奶|爷爷|外婆|外公|姥姥|姥爷|他|她|老公|老婆|媳妇|儿子|女儿"
+                   r"|闺女|哥|姐|弟|妹|丈夫|妻子|婆婆|公公|岳父|岳母|丈母娘|患者|病人|朋友|同事|邻居|我)")
+# "不行了" is itself a strong-urgency word, so the generic contexts (hypothetical, news, history) cannot cancel it; the
+# ones that matter are said here, each bound to its phrase: a whole message without commas is one clause.
+DISTRESS_EXCLUDES = (
+    r"(笑|累|困|饿|热|冷|忙|气|烦|无聊|馋|丑|胖)得?{g}(我)?{g}(快要|快|要)?不行了|不行了{g}(好|太|真)?(累|困|饿|热|冷|忙|烦|无聊|馋)",
+    r"(那方面|下面|性功能|硬不起来|眼睛|视力|眼神|腿脚|记性|脑子|腰|牙|胃口|手机|电脑|电池|生意|成绩|身体素质|体力)(也)?(快要|快|要)?不行了",
+    r"差点{g}不行了",
+    r"救命{g}(啊)?{g}(作业|题|考试|加班|老板|工作|游戏|太难|太多|好难|好多|太贵)|(作业|题|考试|加班|老板|工作|游戏|太难|太贵|好难){W}救命",
+    r"^(要是|如果|万一|假如|假设|哪天|听说|电视上|新闻|网上说)|(之前|以前)会有{g}(征兆|迹象)|有(什么|啥)(征兆|迹象)",
+    r"(收费|报销|多少钱|开玩笑|哈哈)",
+)
+
 RULES: tuple[RedFlagRule, ...] = (
     RedFlagRule(
         "chest_pain",
@@ -763,17 +776,20 @@ RULES: tuple[RedFlagRule, ...] = (
         strong_only=True,
         cancels=frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA}),
     ),
-    RedFlagRule(  # a call for help about someone dying now, whatever the symptom ("救命 我爸不行了")
+    RedFlagRule(  # someone is dying now, whatever the symptom ("我爸快不行了"), or an ambulance is called
         "distress_call",
-        triggers=(r"救命(?!药|稻草|恩人|之恩|钱)|快来人|快叫{g}(救护车|120)|快打{g}120|(叫|打)了{g}(救护车|120)",
-                  r"(人|爸|妈|爹|娘|老伴|老头|老头子|老太太|孩子|宝宝|娃|奶奶|爷爷|外婆|外公|姥姥|姥爷|他|她|老公|老婆|媳妇|儿子|女儿"
-                  r"|闺女|我)(好像|怕是|眼看|眼看着|看着)?(快|要)?不行了",
-                  r"(快|要)不行了{g}(快|救|怎么办|咋办|咋整|怎么整)"),
-        # "不行了" is itself a strong-urgency word, so the generic hypothetical/news contexts cannot cancel it: said here
-        excludes=(r"(笑|累|困|饿|热|冷|忙|气|烦|无聊|馋|丑|胖){W}不行了|(那方面|下面|性功能|硬不起来|眼睛|视力|眼神|腿脚|记性|脑子|腰|牙|胃口|手机|电脑|电池"
-                  r"|生意|成绩|身体素质|体力|差点)",
-                  r"救命{g}(啊)?{g}(作业|题|考试|加班|老板|工作|游戏|太难|太多|好难|好多|太贵)|(作业|题|考试|加班|老板|工作|游戏|太难|太贵|好难){W}救命",
-                  r"(要是|如果|万一|假如|假设|哪天|之前会|前会有|征兆|迹象|电视上|新闻|听说|网上说|小说|电影|电视剧)"),
+        triggers=(DISTRESS_PERSON + r"(好像|怕是|眼看|眼看着|看着|已经)?(快要|快|要)?不行了",
+                  r"(快要|快|要)不行了{g}(快|救|怎么办|咋办|咋整|怎么整)",
+                  r"救救{g}" + DISTRESS_PERSON,
+                  r"快叫{g}(救护车|120)|快打{g}120(?![多块元])|(叫|打)了{g}(救护车|120(?![多块元]))"),
+        excludes=DISTRESS_EXCLUDES,
+    ),
+    RedFlagRule(  # a bare call for help counts with someone or something acute in the message ("救命 脸上长痘了" does not)
+        "distress_call",
+        triggers=(r"救命(?!药|稻草|恩人|之恩|钱)|快来人",),
+        # someone else, or an acute word: "救命 我胖了十斤" is a sigh, "救命 我喘不上气" is caught by its own rule too
+        requires=(DISTRESS_PERSON.replace("|我)", ")") + r"|倒|晕|昏|不醒|不动|没气|没反应|血|抽|喘|憋|不行了|120|救护车|快死|要死",),
+        excludes=(*DISTRESS_EXCLUDES, r"快来人{g}(帮|给)?{g}(我)?{g}(挂号|挂个号|预约|客服|人工|在吗|回复|回答|理我)"),
     ),
     RedFlagRule(  # testicular torsion: sudden severe pain in a testicle (boys and young men)
         "testicular_torsion",

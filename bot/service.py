@@ -127,7 +127,8 @@ def blend_intent(parsed: dict[str, Any], rasa: tuple[str, float], bayes: list[tu
     """
     if not bayes or rasa[0] == "emergency":  # never talked out of an emergency (the rules decide the rest)
         return rasa
-    scores: dict[str, float] = {}
+    # a parse without a ranking still has Rasa's own answer to weigh
+    scores: dict[str, float] = {} if parsed.get("intent_ranking") else {rasa[0].split("/", 1)[0]: rasa[1]}
     for item in parsed.get("intent_ranking") or []:
         name = str(item.get("name") or "")
         if name and name != RASA_LOW_CONFIDENCE:

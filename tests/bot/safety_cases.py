@@ -1417,3 +1417,27 @@ NON_EMERGENCY += [
     "救命药随身带着 硝酸甘油放哪里好",
     "抽蓄电站是干什么的",
 ]
+
+# Found in review: a bare word elsewhere in a comma-less message cancelled the distress call (眼睛, 腰, 万一...), and
+# internet sighs, calls for staff, tiredness, ambulance fees and jokes raised it.
+EMERGENCY += [
+    ("救命 我爸不行了 眼睛都翻白了", "distress_call"),
+    ("快来人 我妈不行了 脑子不清楚了", "distress_call"),
+    ("我爸快不行了 腰下面全是血", "distress_call"),
+    ("快来人 我爸快不行了 万一等不到救护车怎么办", "distress_call"),
+    ("我公公快要不行了", "distress_call"),
+    ("救救我爸", "distress_call"),
+]
+NON_EMERGENCY += [
+    "救命 脸上长痘了",
+    "救命 我胖了十斤",
+    "救命啊 这医院停车太难了",
+    "快来人 帮忙挂个号",
+    "我不行了 好累",
+    "我快不行了 太饿了",
+    "叫了120会收费吗",
+    "打了120多块钱的药费 能报销吗",
+    "快叫救护车 哈哈 开玩笑的",
+    "他用鞭子抽畜生",
+    "抽蓄一期工程开工了",
+]

@@ -135,7 +135,7 @@ def test_openapi_lists_the_bot_endpoint(client) -> None:  # type: ignore[no-unty
     assert "/api/v1/bot/understand" in spec["paths"]
 
 
-def test_an_answer_rasa_gave_earlier_is_served_from_the_cache_while_rasa_is_down(app, client) -> None:  # type: ignore[no-untyped-def]
+def test_an_answer_rasa_gave_earlier_is_served_from_the_cache_while_rasa_is_down(app, client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from bot import runtime, service
     from bot.schemas import DepartmentScore, Understanding
     from core import redis as redis_ext
@@ -146,9 +146,14 @@ def test_an_answer_rasa_gave_earlier_is_served_from_the_cache_while_rasa_is_down
     with app.app_context():
         key = service.cache_key(text, runtime.nlu_client(app).model_version)
         redis_ext.client().set(key, earlier.model_dump_json(), ex=60)
+    gets: list[str] = []
+    redis_client = app.extensions["redis"]
+    real_get = redis_client.get
+    monkeypatch.setattr(redis_client, "get", lambda name: gets.append(name) or real_get(name))
     try:
         body = _ask(client, text)
         assert (body["source"], body["department"], body["confidence"]) == ("rasa", "消化内科", 0.97)
+        assert gets == []  # read in the rate limit's round trip: the view and the service agree on the key
         assert _ask(client, text + "了")["source"] == "fallback"  # any other text: Rasa is down
     finally:
         with app.app_context():

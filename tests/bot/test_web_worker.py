@@ -22,3 +22,18 @@ def test_a_web_worker_has_the_bots_model_loaded_before_its_first_request(monkeyp
     # a request now gets the Bayes model at once: no keyword-only answer, no second of loading under it
     assert fallback.model_if_ready() is not None
     assert fallback.bayes_departments("胃里反酸烧心好几天了")[0][0] == "消化内科"
+
+
+def test_the_web_server_refuses_to_start_on_a_port_already_in_use() -> None:
+    # with reuse_port a second server would otherwise share the port silently, or restart its workers for ever
+    import socket
+    import subprocess
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = subprocess.run([str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+                                  "app:create_app()"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert started.returncode == 1
+    assert f"127.0.0.1:{port} is already in use" in started.stderr
