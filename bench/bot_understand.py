@@ -178,14 +178,23 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
     proc.wait(timeout=30)
 
 
+def web_env(tmp: Path, redis_url: str, rasa_urls: str) -> dict[str, str]:
+    """The web process's environment, with its instance (database, keys) created."""
+    env = {"INSTANCE_DIR": str(tmp / "instance"), "REDIS_URL": redis_url, "RASA_URLS": rasa_urls, "BOT_RATE_LIMIT": "1000000",
+           "LOG_LEVEL": "WARNING", "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}"}
+    subprocess.run([sys.executable, "-m", "core.instance"], cwd=ROOT, env={**os.environ, **env}, check=True, stdout=subprocess.DEVNULL)
+    return env
+
+
+def start_web(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return start([str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", *WEB_FLAGS, "--bind", f"127.0.0.1:{port}",
+                  "app:create_app()"], env)
+
+
 def degraded_only(corpus: list[str], tmp: Path, redis_url: str) -> int:
     """The Rasa-stopped row alone (Rasa's URL is a closed port), for working on the fallback without a model."""
     port = free_port()
-    env = {"INSTANCE_DIR": str(tmp / "instance"), "REDIS_URL": redis_url, "RASA_URLS": f"http://127.0.0.1:{free_port()}",
-           "BOT_RATE_LIMIT": "1000000", "LOG_LEVEL": "WARNING", "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}"}
-    subprocess.run([sys.executable, "-m", "core.instance"], cwd=ROOT, env={**os.environ, **env}, check=True, stdout=subprocess.DEVNULL)
-    web = start([str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", *WEB_FLAGS,
-                 "app:create_app()"], env)
+    web = start_web(port, web_env(tmp, redis_url, f"http://127.0.0.1:{free_port()}"))
     url = f"http://127.0.0.1:{port}/api/v1/bot/understand"
     try:
         wait_for(url, {"text": "你好"})
@@ -218,14 +227,11 @@ def main() -> int:
                                                    "RASA_AUTO_TRAIN": "0"})
     # The baseline is a stock single Rasa server (default TensorFlow threading), not one of ours.
     stock = start(["bash", "scripts/rasa/run.sh"], {"RASA_PORT": str(stock_port), "RASA_WORKERS": "1", "RASA_AUTO_TRAIN": "0"})
-    env = {"INSTANCE_DIR": str(tmp / "instance"), "REDIS_URL": redis_url, "RASA_URLS": rasa_urls, "BOT_RATE_LIMIT": "1000000",
-           "LOG_LEVEL": "WARNING", "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}"}
-    subprocess.run([sys.executable, "-m", "core.instance"], cwd=ROOT, env={**os.environ, **env}, check=True, stdout=subprocess.DEVNULL)
-    gunicorn = [str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", *WEB_FLAGS]
-    web = start([*gunicorn, "--bind", f"127.0.0.1:{app_port}", "app:create_app()"], env)
+    env = web_env(tmp, redis_url, rasa_urls)
+    web = start_web(app_port, env)
     # The same app without load shedding (a 10 s budget instead of 300 ms): every message Rasa would answer, it does.
     unshed_port = free_port()
-    unshed_web = start([*gunicorn, "--bind", f"127.0.0.1:{unshed_port}", "app:create_app()"], {**env, "RASA_TIMEOUT_MS": "10000"})
+    unshed_web = start_web(unshed_port, {**env, "RASA_TIMEOUT_MS": "10000"})
     all_rasa = f"http://127.0.0.1:{unshed_port}/api/v1/bot/understand"
     cache = redis.Redis.from_url(redis_url)
     ours, theirs = f"http://127.0.0.1:{app_port}/api/v1/bot/understand", f"http://127.0.0.1:{stock_port}/model/parse"

@@ -278,11 +278,6 @@ def bayes_ranking(text: str) -> list[tuple[str, float]]:
     return m.rank(text) if m else []
 
 
-def bayes_departments(text: str) -> list[tuple[str, float]]:
-    """The Bayes model's posterior of each department (its triage/<dept> labels), best first; [] until loaded."""
-    return departments_of(bayes_ranking(text))
-
-
 def departments_of(ranking: list[tuple[str, float]]) -> list[tuple[str, float]]:
     """The triage/<dept_key> labels of a Bayes ranking as (department name, posterior), in the ranking's order."""
     keys = ((label.split("/", 1)[1], p) for label, p in ranking if label.startswith("triage/"))

@@ -51,8 +51,9 @@ def understand_text(text: str, *, rate_limit_key: str | None = None) -> Understa
     cache: bot_service.Cache = redis_ext.client()
     if rate_limit_key is not None:
         key = bot_service.cache_key(text, nlu.model_version)
-        (count,), cached = redis_ext.count_then_get([(f"rl:{rate_limit_key}", settings.bot_rate_window_seconds)], key)
-        if count > settings.bot_rate_limit:
+        limited, cached = redis_ext.hit_rate_limit_then_get(rate_limit_key, limit=settings.bot_rate_limit,
+                                                            window_seconds=settings.bot_rate_window_seconds, get=key)
+        if limited:
             raise ApiError(429, "too_many_requests", "您发送得太快了，请稍等一会儿再试。")
         cache = _ReadAhead(cache, key, cached)
     return bot_service.understand(text, nlu=nlu, cache=cache, cache_ttl=settings.bot_cache_ttl_seconds)

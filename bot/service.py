@@ -111,12 +111,17 @@ def _rasa_intent(parsed: dict[str, Any]) -> tuple[str, float]:
     confidence = float(intent.get("confidence") or 0.0)
     base = name.split("/", 1)[0]
     if base == "faq":
-        selector = (parsed.get("response_selector") or {}).get("faq") or {}
-        key = (selector.get("response") or {}).get("intent_response_key") or ""
-        if not key and selector.get("ranking"):
-            key = selector["ranking"][0].get("intent_response_key", "")
-        return (key if key.startswith("faq/") else name), confidence
+        return (_selector_faq_topic(parsed) or name), confidence
     return base, confidence
+
+
+def _selector_faq_topic(parsed: dict[str, Any]) -> str | None:
+    """`faq/<topic>` as Rasa's FAQ response selector answers it (its top-ranked key), None if it names none."""
+    selector = (parsed.get("response_selector") or {}).get("faq") or {}
+    key = str((selector.get("response") or {}).get("intent_response_key") or "")
+    if not key and selector.get("ranking"):
+        key = str(selector["ranking"][0].get("intent_response_key") or "")
+    return key if key.startswith("faq/") else None
 
 
 def blend_intent(parsed: dict[str, Any], rasa: tuple[str, float], bayes: list[tuple[str, float]]) -> tuple[str, float]:
@@ -148,11 +153,7 @@ def blend_intent(parsed: dict[str, Any], rasa: tuple[str, float], bayes: list[tu
 
 def _faq_topic(parsed: dict[str, Any], bayes: list[tuple[str, float]]) -> str:
     """The FAQ topic Rasa's selector ranks first, else the Bayes model's."""
-    selector = (parsed.get("response_selector") or {}).get("faq") or {}
-    key = str((selector.get("response") or {}).get("intent_response_key") or "")
-    if key.startswith("faq/"):
-        return key
-    return next((label for label, _ in bayes if label.startswith("faq/")), "faq")
+    return _selector_faq_topic(parsed) or next((label for label, _ in bayes if label.startswith("faq/")), "faq")
 
 
 def rasa_departments(parsed: dict[str, Any]) -> list[tuple[str, float]]:

@@ -21,7 +21,7 @@ def test_a_web_worker_has_the_bots_model_loaded_before_its_first_request(monkeyp
 
     # a request now gets the Bayes model at once: no keyword-only answer, no second of loading under it
     assert fallback.model_if_ready() is not None
-    assert fallback.bayes_departments("胃里反酸烧心好几天了")[0][0] == "消化内科"
+    assert fallback.departments_of(fallback.bayes_ranking("胃里反酸烧心好几天了"))[0][0] == "消化内科"
 
 
 def test_the_web_server_refuses_to_start_on_a_port_already_in_use() -> None:
