@@ -11,6 +11,7 @@ from bot import service as bot_service
 from bot.config import BotSettings, get_bot_settings
 from bot.nlu_client import RasaClient
 from bot.schemas import Understanding
+from bot.text import normalize
 from core import redis as redis_ext
 from core.errors import ApiError
 
@@ -49,14 +50,15 @@ def understand_text(text: str, *, rate_limit_key: str | None = None) -> Understa
     settings = bot_settings()
     nlu = nlu_client()
     cache: bot_service.Cache = redis_ext.client()
+    clean = normalize(text)
     if rate_limit_key is not None:
-        key = bot_service.cache_key(text, nlu.model_version)
+        key = bot_service.cache_key(clean, nlu.model_version)
         limited, cached = redis_ext.hit_rate_limit_then_get(rate_limit_key, limit=settings.bot_rate_limit,
                                                             window_seconds=settings.bot_rate_window_seconds, get=key)
         if limited:
             raise ApiError(429, "too_many_requests", "您发送得太快了，请稍等一会儿再试。")
         cache = _ReadAhead(cache, key, cached)
-    return bot_service.understand(text, nlu=nlu, cache=cache, cache_ttl=settings.bot_cache_ttl_seconds)
+    return bot_service.understand_normalized(clean, nlu=nlu, cache=cache, cache_ttl=settings.bot_cache_ttl_seconds)
 
 
 class _ReadAhead:

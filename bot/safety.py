@@ -925,28 +925,32 @@ def check(text: str) -> RedFlagResult:
     flags: list[str] = []
     crisis = False
     for rule in RULES:
-        if rule.code in flags:
-            continue
-        if not all(_present(p, clauses) for p in rule.compiled["requires"]):
-            continue
-        if _fires(rule, clauses, text):
+        if rule.code not in flags and _fires(rule, clauses, text):
             flags.append(rule.code)
             crisis = crisis or rule.crisis
     return RedFlagResult(flags=flags, emergency=bool(flags), crisis_hotline=crisis)
 
 
 def _fires(rule: RedFlagRule, clauses: list[str], text: str) -> bool:
-    message_excluded = any(p.search(text) for p in rule.compiled["message_excludes"])
+    """Whether a trigger occurrence survives its clause's exclusions and cancelling contexts, all required words
+    being present. Triggers are looked for first: most rules have none in a message, and the rest costs more."""
+    message_excluded: bool | None = None
+    required: bool | None = None
     for index, clause in enumerate(clauses):
-        if any(p.search(clause) for p in rule.compiled["excludes"]):
+        matches = [m for pattern in rule.compiled["triggers"] for m in pattern.finditer(clause)]
+        if not matches or any(p.search(clause) for p in rule.compiled["excludes"]):
             continue
+        if required is None:
+            required = all(_present(p, clauses) for p in rule.compiled["requires"])
+        if not required:
+            return False
+        if message_excluded is None:
+            message_excluded = any(p.search(text) for p in rule.compiled["message_excludes"])
         acute = _STRONG_ACUTE.search(clause) or (not rule.strong_only and _WEAK_ACUTE.search(clause))
         if message_excluded and not acute:
             continue
-        for pattern in rule.compiled["triggers"]:
-            for match in pattern.finditer(clause):
-                if not _cancelled(rule, clause, match, clauses[index + 1 :], text):
-                    return True
+        if any(not _cancelled(rule, clause, match, clauses[index + 1 :], text) for match in matches):
+            return True
     return False
 
 

@@ -55,8 +55,13 @@ class Cache(Protocol):
 def understand(text: str, *, nlu: NluClient | None, cache: Cache | None = None,
                cache_ttl: int = DEFAULT_CACHE_TTL_SECONDS) -> Understanding:
     """The contract's answer for one message; never fails because Rasa is down (source is then `fallback`)."""
-    clean = normalize(text)
-    key = _cache_key(clean, nlu.model_version if nlu else "")  # = cache_key(text, ...)
+    return understand_normalized(normalize(text), nlu=nlu, cache=cache, cache_ttl=cache_ttl)
+
+
+def understand_normalized(clean: str, *, nlu: NluClient | None, cache: Cache | None = None,
+                          cache_ttl: int = DEFAULT_CACHE_TTL_SECONDS) -> Understanding:
+    """`understand` for a message already through `normalize` (a caller that needed its cache key first)."""
+    key = cache_key(clean, nlu.model_version if nlu else "")
     cached = _cache_get(cache, key)
     if cached is not None:
         return cached
@@ -299,13 +304,9 @@ def _about_symptoms(text: str, entities: list[Entity]) -> bool:
     return any(e.entity in ("symptom", "exam") for e in entities) or fallback.keyword_strength(text) >= 3
 
 
-def cache_key(text: str, model_version: str) -> str:
-    """The answer cache's key for a raw message (as `understand` computes it)."""
-    return _cache_key(normalize(text), model_version)
-
-
-def _cache_key(text: str, model_version: str) -> str:
-    return CACHE_PREFIX + hashlib.sha256(f"{safety.RULES_VERSION}\x00{model_version}\x00{text}".encode()).hexdigest()[:32]
+def cache_key(clean: str, model_version: str) -> str:
+    """The answer cache's key for a normalised message."""
+    return CACHE_PREFIX + hashlib.sha256(f"{safety.RULES_VERSION}\x00{model_version}\x00{clean}".encode()).hexdigest()[:32]
 
 
 def _cache_get(cache: Cache | None, key: str) -> Understanding | None:

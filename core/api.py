@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Flask, Response, current_app, g, jsonify, request
+from flask import Flask, Response, current_app, g, request
 from pydantic import BaseModel, ConfigDict
 
 from core import db
@@ -62,9 +62,8 @@ def current_staff() -> Actor:
 def ok(model: BaseModel | None = None, status: int = 200) -> Response:
     if model is None:
         return Response(status=204)
-    response = jsonify(model.model_dump(mode="json"))
-    response.status_code = status
-    return response
+    # pydantic's own serializer: faster than model_dump + jsonify, and Chinese as UTF-8 rather than \u escapes
+    return Response(model.model_dump_json(), status=status, mimetype="application/json")
 
 
 def init_app(app: Flask) -> None:

@@ -138,13 +138,14 @@ def test_openapi_lists_the_bot_endpoint(client) -> None:  # type: ignore[no-unty
 def test_an_answer_rasa_gave_earlier_is_served_from_the_cache_while_rasa_is_down(app, client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from bot import runtime, service
     from bot.schemas import DepartmentScore, Understanding
+    from bot.text import normalize
     from core import redis as redis_ext
 
     text = "胃里反酸烧心好几天了 老打嗝"
     earlier = Understanding(intent="triage", confidence=0.97, department="消化内科", urgency="routine", source="rasa",
                             departments=[DepartmentScore(name="消化内科", score=0.9)])
     with app.app_context():
-        key = service.cache_key(text, runtime.nlu_client(app).model_version)
+        key = service.cache_key(normalize(text), runtime.nlu_client(app).model_version)
         redis_ext.client().set(key, earlier.model_dump_json(), ex=60)
     gets: list[str] = []
     redis_client = app.extensions["redis"]
