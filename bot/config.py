@@ -16,7 +16,7 @@ DEFAULT_RATE_WINDOW_SECONDS = 60
 
 
 class BotSettings(BaseSettings):
-    """RASA_URLS is comma-separated; requests go round-robin to the servers that are up."""
+    """RASA_URLS is comma-separated; each parse goes to the least busy server that is up."""
 
     model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
 

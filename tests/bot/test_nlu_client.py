@@ -192,14 +192,21 @@ def test_a_busy_server_is_not_piled_on_nor_marked_down(stubs: list[StubRasa]) ->
         client.close()
 
 
-def test_round_robin_spreads_requests(stubs: list[StubRasa]) -> None:
-    a, b = StubRasa(services.free_port()).start(), StubRasa(services.free_port()).start()
+def test_one_patient_at_a_time_stays_on_the_first_server_and_concurrent_parses_spread(stubs: list[StubRasa]) -> None:
+    a, b = StubRasa(services.free_port(), delay=0.2).start(), StubRasa(services.free_port(), delay=0.2).start()
     stubs.extend([a, b])
-    client = RasaClient([a.url, b.url], timeout=0.5)
+    client = RasaClient([a.url, b.url], timeout=1.0)
     try:
-        for _ in range(6):
+        for _ in range(3):
             client.parse("你好呀")
-        assert (a.parses, b.parses) == (3, 3)
+        assert (a.parses, b.parses) == (3, 0)  # one after the other: the same, warm server
+        callers = [threading.Thread(target=client.parse, args=("头疼",)) for _ in range(2)]
+        for caller in callers:
+            caller.start()
+        assert _eventually(lambda: a.in_flight == 1 and b.in_flight == 1)  # at the same time: one each
+        for caller in callers:
+            caller.join(timeout=5)
+        assert (a.parses, b.parses) == (4, 1)
     finally:
         client.close()
 
@@ -242,7 +249,7 @@ def test_a_waiting_parse_takes_whichever_server_frees_first(stubs: list[StubRasa
         finished.append(name)
 
     try:
-        first = threading.Thread(target=ask, args=("first",))  # round robin: the slow server
+        first = threading.Thread(target=ask, args=("first",))  # both idle: the first server, the slow one
         first.start()
         assert _eventually(lambda: slow.in_flight == 1)
         second = threading.Thread(target=ask, args=("second",))  # the fast one
