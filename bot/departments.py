@@ -1,6 +1,9 @@
-"""The 25 departments of the contract: Rasa retrieval keys ↔ Chinese names, and the symptom keyword table."""
+"""The 25 departments of the contract: Rasa retrieval keys ↔ Chinese names, who goes where (children, pregnancy),
+and the symptom keyword table."""
 
 from __future__ import annotations
+
+import re
 
 DEPARTMENTS: dict[str, str] = {
     "cardiology": "心血管内科", "respiratory": "呼吸内科", "gastroenterology": "消化内科", "neurology": "神经内科",
@@ -12,6 +15,24 @@ DEPARTMENTS: dict[str, str] = {
 }
 NAMES = frozenset(DEPARTMENTS.values())
 KEY_BY_NAME = {name: key for key, name in DEPARTMENTS.items()}
+
+# Children go to 儿科 unless the best department treats children too; pregnancy goes to 产科 (BOT_CONTRACT).
+KIDS = re.compile(r"(孩子|小孩|宝宝|宝贝|婴儿|新生儿|幼儿|儿子|女儿|小朋友|娃|闺女|孙子|孙女|外孙|[1-9]岁|1[0-3]岁"
+                  r"|[一二三四五六七八九十]岁|十[一二三]岁|\d+个月大?|满月|生下来|刚出生|出生才)")
+# A grown son or daughter is not a child: 我闺女二十六, 儿子都三十了, 女儿上班了.
+GROWN_CHILD = re.compile(r"(儿子|女儿|闺女|孩子|娃)(今年|都|已经|才)?([二三四五六七八九]十|十[四五六七八九]|[2-9]\d|1[4-9])"
+                         r"|(儿子|女儿|闺女|孩子)[^，。！？]{0,6}(上大学|读大学|大学|工作|上班|结婚|成年|成家)")
+# Told plainly (怀孕, 孕28周) or as people say it (怀上了, 有了俩月, 测了两道杠, 例假晚了…阳性).
+PREGNANT = re.compile(r"(怀孕|怀了|怀上|有喜|害喜|孕吐|早孕|孕\d+|孕[一二三四五六七八九十]+周|孕早期|孕中期|孕晚期|孕期|孕妇|妊娠"
+                      r"|产检|胎动|胎心|预产期|两道杠|验孕棒?阳性|有了[\d一二两俩三四五六七八九十几]+个?(月|周|礼拜)"
+                      r"|(例假|月经|大姨妈|姨妈)[^。！？]{0,12}(阳性|两道杠))")
+CHILD_KEEP = frozenset(
+    {"眼科", "骨科", "普外科", "口腔科", "耳鼻喉科", "皮肤科", "神经外科", "精神心理科", "泌尿外科", "急诊科", "产科"}
+)
+
+
+def is_child(text: str) -> bool:
+    return bool(KIDS.search(text)) and not GROWN_CHILD.search(text)
 
 # Department for each red flag, best first (the safety layer's answer when the model gives none).
 FLAG_DEPARTMENTS: dict[str, tuple[str, ...]] = {

@@ -16,7 +16,7 @@ from typing import Any
 
 import structlog
 
-from bot.departments import DEPARTMENTS, KEYWORDS
+from bot.departments import CHILD_KEEP, DEPARTMENTS, KEYWORDS, PREGNANT, is_child
 
 log = structlog.get_logger(__name__)
 
@@ -75,13 +75,12 @@ _INTENT_RE = tuple(
 # Both models read these as yes/no or small talk ("不舒服" → deny, "难受" → affirm or out of scope).
 VAGUE_COMPLAINT = re.compile(r"^(我|俺|人)?(身上|浑身|全身)?(有点|有些|很|好|特别|老是|总是|一直)?(不舒服|难受|不得劲|不对劲|不好受|不太好|身体不好"
                              r"|不太舒服|不大舒服|不怎么舒服)(死了|得很|得慌|得要命)?(怎么办|咋办|咋整)?[了啊呀吗哦]*[，。！!~～ ]*$")
+_COMPLAINT = re.compile(r"(不舒服|难受|疼|痛|晕|慌|闷|胀|麻|痒|乏力|没劲|没力气|口干|口渴|恶心|想吐|咳|喘|憋|心悸|发抖|肿|发烧|出虚汗"
+                        r"|冒汗|看不清|眼花|耳鸣|尿频|尿急)")
+_DENIED_BEFORE = re.compile(r"(没|不|无|未)[^，。！？ ]{0,2}$")
 _WHICH_DEPT = re.compile(r"((挂|看|去)(什么|哪个|哪|啥)科|什么科|哪个科|挂哪|看哪个医生)")
 
-# Children → 儿科 unless clearly surgical/ophthalmic; pregnancy → 产科.
-_KIDS = re.compile(r"(孩子|小孩|宝宝|宝贝|婴儿|新生儿|幼儿|儿子|女儿|小朋友|娃|闺女|孙子|孙女|外孙|[1-9]岁|1[0-3]岁"
-                   r"|[一二三四五六七八九十]岁|\d+个月大?)")
-_CHILD_EXCEPT = {"眼科", "骨科", "普外科", "口腔科", "耳鼻喉科", "皮肤科", "神经外科", "精神心理科", "泌尿外科", "急诊科"}
-_PREGNANT = re.compile(r"(怀孕|怀了|孕\d+|孕早期|孕中期|孕晚期|孕期|孕妇|妊娠|产检|胎动|预产期)")
+_CHILD_EXCEPT = CHILD_KEEP - {"产科"}
 _INJURY = re.compile(r"(摔|崴|扭|撞|砸|骨折|车祸|磕|割|划|扎|刀|烫|烧伤|咬)")
 
 
@@ -246,8 +245,8 @@ def rank_departments(text: str, bayes: list[tuple[str, float]] | None = None) ->
             scores[name] = scores.get(name, 0.0) + 3.0 * p
     if not scores:
         return []
-    child = bool(_KIDS.search(text))
-    if _PREGNANT.search(text):
+    child = is_child(text)
+    if PREGNANT.search(text):
         scores["产科"] = max(scores.get("产科", 0.0), max(scores.values()) + 1.0)
     elif child:
         top = max(scores, key=lambda d: scores[d])
@@ -265,6 +264,11 @@ def rank_departments(text: str, bayes: list[tuple[str, float]] | None = None) ->
     best = ranked[0][1]
     confidence = min(0.95, 0.4 + 0.08 * best)
     return [(name, round(confidence * s / total if total else 0.0, 3)) for name, s in ranked]
+
+
+def complains(text: str) -> bool:
+    """Whether the message tells of a complaint that is not denied (头有点晕, 口干得厉害; not 没啥不舒服, 头不晕)."""
+    return any(not _DENIED_BEFORE.search(text[max(0, m.start() - 3) : m.start()]) for m in _COMPLAINT.finditer(text))
 
 
 def asks_which_department(text: str) -> bool:

@@ -138,6 +138,10 @@ DISTRESS_EXCLUDES = (
     r"(收费|报销|多少钱|开玩笑|哈哈)",
 )
 
+# Machines and software "fall ill" in everyday speech (电脑中毒, 网又抽风了, 洗衣机抖得跟抽风似的).
+DEVICES = (r"(电脑|笔记本|手机|平板|网络|网速|(?<![上的])网|wifi|电视|空调|冰箱|洗衣机|打印机|系统|软件|程序|路由器|机器|信号|屏幕|发动机|游戏"
+           r"|U盘|硬盘|文件|网站|APP)")
+
 RULES: tuple[RedFlagRule, ...] = (
     RedFlagRule(
         "chest_pain",
@@ -147,7 +151,8 @@ RULES: tuple[RedFlagRule, ...] = (
         excludes=(r"(支架|搭桥|术后|病史|出院|复查|康复|后遗症|二级预防|体检|心电图|彩超|报告|挂号|吃什么药|降脂|他汀|胸椎|胸腰椎|骨折)",
                   r"(岔气|肌肉|拉伤|咳嗽的时候|咳嗽时|按压|按着|一按|深呼吸时|翻身时|停下来就|歇一会就|休息一下就|休息就好"
                   r"|心梗史|家族|遗传|心梗后|心梗以后|能停|停药|阿司匹林|氯吡格雷)",
-                  r"(气|急|吓|愁|烦)(得|的|到|出){g}(心梗|心肌梗|心绞痛)|(要|快)(心梗|心肌梗)了?$|心梗了都|(真是|简直|真的是|让人|令人|我都)要?(心梗|心肌梗)"),
+                  r"(气|急|吓|愁|烦|跌|亏|输|卷|虐|熬|堵|卡|折腾)(得|的|到|出){g}(心梗|心肌梗|心绞痛)|(要|快)(心梗|心肌梗)了?$|心梗了都"
+                  r"|(真是|简直|真的是|让人|令人|我都)要?(心梗|心肌梗)|(看|听|见|瞅)了?都(得|要|会|能|快)(心梗|心肌梗)"),
     ),
     RedFlagRule(
         "stroke",
@@ -281,7 +286,11 @@ RULES: tuple[RedFlagRule, ...] = (
                   r"|烟|根|口|空|奖|签|脂|水))|牙关紧(咬|闭)|抽得{g}(厉害|不停|停不下)|抽了{g}(一阵|几分钟|好几分钟))",),
         excludes=(r"(眼皮|眼睛|眼角|嘴角|脸部|面部|面肌|脸上|肌肉|手指|小腿|(?<!胳膊)腿|(?<!手)脚|胃|肚子){g}(抽搐|跳|抽)",
                   r"(抽筋|抽血|抽烟|抽空|抽奖|抽查|抽时间|抽样|抽脂|抽水|抽签|抽屉|抽出)",
-                  r"(笑|乐)(到|得|的)?{g}(抽搐|抽风|抽)|(抽动|抖|抽)了?一下|抽动症|多动症|老爱|总爱|故意|给{g}(他|她|我|你)看"),
+                  r"(笑|乐)(到|得|的)?{g}(抽搐|抽风|抽)|(抽动|抖|抽)了?一下|抽动症|多动症|老爱|总爱|故意|给{g}(他|她|我|你)看",
+                  r"^(?:(?!" + DISTRESS_PERSON[1:-1] + r"|娃|宝宝|孩子).)*" + DEVICES + r"{W}(抽风|抽搐)(似的|一样)"),
+        # a machine that "has fits": cancelled unless the clause says it is happening to someone now (突然, 正在...),
+        # or likened to one with nobody named before it (洗衣机抖得跟抽风似的)
+        message_excludes=(DEVICES + r"{g}(又|老|总|也|在)?(抽风|抽搐)",),
     ),
     RedFlagRule(  # a generalised fit told as 全身抽筋 (cramp words) with a sign of a seizure
         "seizure",
@@ -331,7 +340,8 @@ RULES: tuple[RedFlagRule, ...] = (
             r"(吞|咽|吃|误吞|误食)(了|下|进|下去|进去)?{W}(纽扣电池|扣式电池|电池|磁铁|磁珠|磁力珠|吸铁石|巴克球|磁力球)",
             r"(纽扣电池|扣式电池|电池|磁铁|磁珠|磁力珠|吸铁石|巴克球|磁力球){W}(吞|咽|吃)(了|下|进|到)",
         ),
-        excludes=(r"(食物中毒|轻微|有点|会不会中毒|中毒性|中毒了吗|可能是(?!煤气|燃气|一氧化碳){g}中毒|是不是{g}中毒)",),
+        excludes=(r"(食物中毒|轻微|有点|会不会中毒|中毒性|中毒了吗|可能是(?!煤气|燃气|一氧化碳){g}中毒|是不是{g}中毒)",
+                  DEVICES + r"{g}(又|也|被)?(中毒|中了毒|中病毒)|(中了|中)(病毒|木马)"),
         message_excludes=(VISITING,),
     ),
     RedFlagRule(  # carbon monoxide: a coal stove, charcoal or a gas heater indoors, and people feel ill
@@ -850,6 +860,10 @@ _PET_SUBJECT = re.compile(r"(^|家|家的|的|医生|你好|请问|这只|那只
                           r"|布偶|英短|橘猫|狗子)(狗|咪|子)?(?!毛|粮|窝|屎|尿|咬|抓|挠|过敏)")
 _PET_HUMAN = re.compile(r"(被|让|给)(小)?(狗|猫)|(我|俺|他|她|自己|孩子|宝宝|小孩|老人|老公|老婆|爱人|儿子|女儿|爸|妈|爷|奶|外公|外婆|人)(?!家)")
 _FIRST_PERSON = re.compile(r"(我|俺|自己)")
+# Watching the news is when it happened, not where it was told (我爸看电视时突然胸口剧痛): the media word is then
+# followed by 时/的时候/着, or comes after 看着/在看/刷着.
+_WHILE_AFTER = re.compile(r"^(节目|剧)?(时|的时候|时候|着|呢|中途|的功夫)")
+_WHILE_BEFORE = re.compile(r"(看着|在看|正看|边看|刷着|在刷|玩着|听着)$")
 # Someone posting about themself (发朋友圈说活够了): their own words, not a story told by the media.
 _POSTED = re.compile(r"(发|在|更新|转发)(了|的)?(个|条)?(朋友圈|微博|抖音|快手|空间|动态)")
 # Someone who watched an accident and now has nightmares: the question is about the witness, not the victim.
@@ -890,6 +904,8 @@ def _cancelled(rule: RedFlagRule, clause: str, match: re.Match[str], later: list
         return True
     if witness and _AFTERMATH.search(text) and not _FIRST_PERSON.search(told[witness.end() :]) and len(told) - witness.end() <= 15:
         return True
+    if media and (_WHILE_AFTER.match(told[media.end() :]) or _WHILE_BEFORE.search(told[: media.start()])):
+        media = None
     if MEDIA in cancels and media and not (rule.crisis and (_FIRST_PERSON.search(told[media.end() :])
                                                           or _POSTED.search(told[max(media.start() - 3, 0) : media.end()]))):
         return True

@@ -61,7 +61,7 @@ _VITAL_BEFORE = re.compile(
 _VITAL_AFTER = re.compile(r"^\s*(度|多度|次|下|斤|公斤|千克|mmol|毫摩尔|毫米汞柱|mmHg|/|／|左右|多)", re.IGNORECASE)
 _DEGREE_DECIMAL = re.compile(r"(\d{2})度([一二三四五六七八九])(?![十百])")
 
-# Phone typos and homophones of red-flag words (pinyin input picks the wrong character). Phrase-level only, so that
+# Phone typos and homophones of red-flag words and common complaints (pinyin input picks the wrong character). Phrase-level only, so that
 # the wrong character is fixed only where it cannot be meant: 叫不性 → 叫不醒, 喘不上起 → 喘不上气, 冷汉 → 冷汗.
 _TYPO_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), repl)
@@ -83,12 +83,23 @@ _TYPO_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(窒|至)(习|吸)(?!惯)", "窒息"),
         (r"休(课|刻)(?=了)", "休克"),
         (r"(抽|呕|吐)(学|雪)(?=了|，|。| |$)", r"\1血"),
+        # and of everyday complaints, where the wrong characters make no word of their own (方便密码 stays)
+        (r"咳(漱|数|簌)", "咳嗽"),
+        (r"心荒", "心慌"),
+        (r"(?<!方)便(密|泌)(?!码)", "便秘"),
+        (r"痣疮", "痔疮"),
+        (r"牙(银|跟)(?=出血|肿|疼|痛|萎缩|发炎|红|老|总|一)", "牙龈"),
+        (r"桑子(?=疼|痛|哑|干|痒|眼|里|发炎|不舒服|有)", "嗓子"),
+        (r"头(云|运)(?=了|得|眼花|乎乎|目眩|脑胀|，|。| |$)", "头晕"),
+        (r"拉肚(纸|只)", "拉肚子"),
+        (r"腹(写|谢)", "腹泻"),
+        (r"恶星(?=想吐|呕吐|反胃|得|了|，|。| |$)", "恶心"),
     )
 )
 
 
 def fix_typos(text: str) -> str:
-    """Fixes the common phone typos of red-flag words (see `_TYPO_FIXES`)."""
+    """Fixes the common phone typos of red-flag words and complaints (see `_TYPO_FIXES`)."""
     for pattern, repl in _TYPO_FIXES:
         text = pattern.sub(repl, text)
     return text

@@ -1441,3 +1441,28 @@ NON_EMERGENCY += [
     "他用鞭子抽畜生",
     "抽蓄一期工程开工了",
 ]
+# Session 6: machines and hyperbole (a fresh dev set's false alarms), and the fits that must still count.
+EMERGENCY += [
+    ("孩子玩手机突然抽风了", "seizure"),
+    ("孩子玩着手机就抽风了 口吐白沫", "seizure"),
+    ("我儿子玩电脑抖得跟抽风似的", "seizure"),
+    ("我爸看新闻时突然心梗了 胸口剧痛出冷汗", "chest_pain"),
+    ("孩子喝了农药中毒了", "poisoning"),
+]
+NON_EMERGENCY += [
+    "股票跌得我心梗 今天又是一片绿",
+    "论文查重百分之四十 导师看了都得心梗",
+    "这个价格听了都要心梗",
+    "洗衣机一甩干就抖得厉害 跟抽风似的",
+    "网又抽风了 视频问诊连不上",
+    "电脑中毒了 一开机就弹广告 咋杀毒",
+    "手机中了病毒 老自己扣费",
+]
+# Watching TV is when it happened, not where it was told.
+EMERGENCY += [
+    ("我爸看电视时突然胸口剧痛出冷汗", "chest_pain"),
+    ("奶奶看着电视突然半边身子动不了", "stroke"),
+]
+NON_EMERGENCY += [
+    "电视上说胸口剧痛出冷汗是心梗",
+]

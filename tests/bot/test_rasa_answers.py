@@ -101,3 +101,36 @@ def test_a_reading_without_a_question_stays_a_reading():
     answer = _answer(text, parsed)
     assert answer.intent == "record_vital"
     assert answer.department is None
+
+
+def _sure_reading(text: str) -> dict:  # type: ignore[type-arg]
+    """Rasa sure it heard a reading to write down, its triage selector pointing at cardiology."""
+    return {"text": text, "intent": {"name": "record_vital", "confidence": 0.97},
+            "intent_ranking": [{"name": "record_vital", "confidence": 0.97}, {"name": "triage", "confidence": 0.03}],
+            "entities": [], "response_selector": {"triage": {"ranking": [
+                {"intent_response_key": "triage/cardiology", "confidence": 0.8},
+                {"intent_response_key": "triage/neurology", "confidence": 0.1}]}}}
+
+
+def test_a_reading_told_with_a_complaint_is_triage_with_a_department_and_a_bare_reading_stays_a_reading():
+    fallback.model()
+    answer = _answer("血压一百七十 低压一百 头有点晕", _sure_reading("血压170低压100头有点晕"))
+    assert answer.intent == "triage"
+    assert answer.department == "心血管内科"
+    for text in ("血压一百三 八十五 没啥不舒服 记一下", "今天血压一百四 头不晕", "早上血压一百二十八 八十"):
+        answer = _answer(text, _sure_reading(text))
+        assert answer.intent == "record_vital", text
+        assert answer.department is None
+
+
+def test_grown_children_are_not_sent_to_paediatrics_and_pregnancy_told_plainly_goes_to_obstetrics():
+    from bot.service import population_rules
+
+    ranked = [("内分泌科", 0.6), ("心血管内科", 0.2)]
+    assert population_rules("我闺女二十六 老怕冷 脸肿肿的", ranked)[0][0] == "内分泌科"
+    assert population_rules("儿子都三十了 老是口渴", ranked)[0][0] == "内分泌科"
+    assert population_rules("我闺女六岁 老是口渴", ranked)[0][0] == "儿科"
+    assert population_rules("生下来十天了 小脸还是黄黄的", ranked)[0][0] == "儿科"
+    for text in ("俺媳妇有了俩月 天天恶心", "例假晚了十天 测了是阳性 小肚子有点疼", "验孕棒两道杠 有点见红"):
+        assert population_rules(text, [("消化内科", 0.6), ("妇科", 0.3)])[0][0] == "产科", text
+    assert population_rules("我有了一个想法 胃疼", [("消化内科", 0.6)])[0][0] == "消化内科"
