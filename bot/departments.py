@@ -17,13 +17,14 @@ NAMES = frozenset(DEPARTMENTS.values())
 KEY_BY_NAME = {name: key for key, name in DEPARTMENTS.items()}
 
 # Children go to 儿科 unless the best department treats children too; pregnancy goes to 产科 (BOT_CONTRACT).
-KIDS = re.compile(r"(孩子|小孩|宝宝|宝贝|婴儿|新生儿|幼儿|儿子|女儿|小朋友|娃|闺女|孙子|孙女|外孙|[1-9]岁|1[0-3]岁"
-                  r"|[一二三四五六七八九十]岁|十[一二三]岁|\d+个月大?|满月|生下来|刚出生|出生才)")
+# An age counts only as a whole number: 七十二岁 is no 二岁, 72岁 no 2岁.
+KIDS = re.compile(r"(孩子|小孩|宝宝|宝贝|婴儿|新生儿|幼儿|儿子|女儿|小朋友|娃|闺女|孙子|孙女|外孙|(?<!\d)([1-9]|1[0-3])岁"
+                  r"|(?<![一二两三四五六七八九十百])([一二两三四五六七八九十]|十[一二三])岁|\d+个月大?|满月|生下来|刚出生|出生才)")
 # A grown son or daughter is not a child: 我闺女二十六, 儿子都三十了, 女儿上班了.
 GROWN_CHILD = re.compile(r"(儿子|女儿|闺女|孩子|娃)(今年|都|已经|才)?([二三四五六七八九]十|十[四五六七八九]|[2-9]\d|1[4-9])"
                          r"|(儿子|女儿|闺女|孩子)[^，。！？]{0,6}(上大学|读大学|大学|工作|上班|结婚|成年|成家)")
-# Told plainly (怀孕, 孕28周) or as people say it (怀上了, 有了俩月, 测了两道杠, 例假晚了…阳性).
-PREGNANT = re.compile(r"(怀孕|怀了|怀上|有喜|害喜|孕吐|早孕|孕\d+|孕[一二三四五六七八九十]+周|孕早期|孕中期|孕晚期|孕期|孕妇|妊娠"
+# Told plainly (怀孕, 孕28周) or as people say it (怀上了, 有了俩月, 测了两道杠, 例假晚了…阳性); not 没怀上, 想怀孕.
+PREGNANT = re.compile(r"((?<![没未不想要备])(怀孕|怀了|怀上)|有喜|害喜|孕吐|早孕|孕\d+|孕[一二三四五六七八九十]+周|孕早期|孕中期|孕晚期|(?<!备)孕期|孕妇|妊娠"
                       r"|产检|胎动|胎心|预产期|两道杠|验孕棒?阳性|有了[\d一二两俩三四五六七八九十几]+个?(月|周|礼拜)"
                       r"|(例假|月经|大姨妈|姨妈)[^。！？]{0,12}(阳性|两道杠))")
 CHILD_KEEP = frozenset(

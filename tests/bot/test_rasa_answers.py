@@ -134,3 +134,8 @@ def test_grown_children_are_not_sent_to_paediatrics_and_pregnancy_told_plainly_g
     for text in ("俺媳妇有了俩月 天天恶心", "例假晚了十天 测了是阳性 小肚子有点疼", "验孕棒两道杠 有点见红"):
         assert population_rules(text, [("消化内科", 0.6), ("妇科", 0.3)])[0][0] == "产科", text
     assert population_rules("我有了一个想法 胃疼", [("消化内科", 0.6)])[0][0] == "消化内科"
+    # an old man's age is no toddler's (七十二岁 holds 二岁), and trying for a baby is not being pregnant
+    assert population_rules("我父亲今年七十二岁 血压一百六", [("心血管内科", 0.7)])[0][0] == "心血管内科"
+    assert population_rules("我爸72岁 老胸闷", [("心血管内科", 0.7)])[0][0] == "心血管内科"
+    for text in ("备孕一年没怀上 想查查", "没怀孕 例假推迟了", "备孕期间能不能喝咖啡"):
+        assert population_rules(text, [("妇科", 0.6), ("产科", 0.3)])[0][0] == "妇科", text
