@@ -71,6 +71,9 @@ _SMALLTALK_RE = {intent: re.compile(rf"^(?:{pattern})[，。！!~～ ]*$", re.IG
 _INTENT_RE = tuple(
     (intent, re.compile(p, re.IGNORECASE), re.compile(v, re.IGNORECASE) if v else None) for intent, p, v in INTENT_RULES
 )
+# Words that say nothing on their own (the Bayes model has no opinion on a message of these alone).
+_INTERJECTIONS = frozenset({"啊", "呀", "吧", "呢", "嘛", "哦", "啦", "呗", "哇", "噢", "喔", "哎", "唉", "诶", "额", "呃", "哈", "啊啊",
+                            "哎呀", "唉呀", "哎哟", "哦哦", "啥", "咋", "嘿"})
 # A whole message that only says "I feel unwell": a complaint too vague to route, so triage asks where, since when...
 # Both models read these as yes/no or small talk ("不舒服" → deny, "难受" → affirm or out of scope).
 VAGUE_COMPLAINT = re.compile(r"^(我|俺|人)?(身上|浑身|全身)?(有点|有些|很|好|特别|老是|总是|一直)?(不舒服|难受|不得劲|不对劲|不好受|不太好|身体不好"
@@ -142,7 +145,12 @@ class _Model:
         return tokens + ["#" + b for b in bigrams]
 
     def rank(self, text: str, tokens: list[str] | None = None) -> list[tuple[str, float]]:
-        """Posterior over training labels (intents and triage/<dept>), best first. `tokens`: jieba's, if at hand."""
+        """Posterior over training labels (intents and triage/<dept>), best first. `tokens`: jieba's, if at hand.
+        Empty (no opinion) when nothing known is said, or only interjections: 啊 alone is no complaint, though
+        complaints often end in 啊."""
+        tokens = tokens or self.tokenizer.lcut(text)
+        if all(t in _INTERJECTIONS or not t.strip() or re.fullmatch(r"\W+", t) for t in tokens):
+            return []
         feats = [f for f in self.features(text, tokens) if f in self.vocab]
         if not feats:
             return []
