@@ -32,6 +32,14 @@ def on_starting(server: Any) -> None:
                 sys.exit(1)
 
 
+def when_ready(server: Any) -> None:
+    """Says where the API answers. With reuse_port the workers bind their own sockets, so gunicorn's own
+    "Listening at:" line has no address in it."""
+    for address in server.cfg.address:
+        where = f"http://{address[0]}:{address[1]}" if isinstance(address, tuple) else f"unix:{address}"
+        server.log.info("Listening at: %s (each worker on its own SO_REUSEPORT socket)", where)
+
+
 def post_worker_init(worker: Any) -> None:
     """Loads the bot's in-process model (jieba dictionary, Bayes counts: about a second of CPU) before the worker
     takes requests. Loaded on first use instead, it held the interpreter lock under the first requests of every

@@ -37,3 +37,25 @@ def test_the_web_server_refuses_to_start_on_a_port_already_in_use() -> None:
                                   "app:create_app()"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
     assert started.returncode == 1
     assert f"127.0.0.1:{port} is already in use" in started.stderr
+
+
+def test_the_web_server_says_where_it_listens(tmp_path: Path) -> None:
+    # gunicorn's own "Listening at:" line is empty with reuse_port: an admin reading the log must see the address
+    import subprocess
+    import time
+
+    from tests.services import free_port
+
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    with log.open("w") as err:
+        server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+                                   "app:create_app()"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and f"Listening at: http://127.0.0.1:{port}" not in log.read_text():
+                time.sleep(0.2)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    assert f"Listening at: http://127.0.0.1:{port}" in log.read_text()
