@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
+from bot.departments import KIDS
 from bot.safety import split_clauses
 
 EMERGENCY = "emergency"
 URGENT = "urgent"
 ROUTINE = "routine"
 
-_KIDS = r"(孩子|小孩|宝宝|婴儿|新生儿|儿子|女儿|娃|小朋友|闺女|孙子|孙女|\d+个月|[1-9]岁)"
 # Each entry: (name, pattern that makes a message urgent). Searched per clause; negated clauses are skipped.
 URGENT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("high_fever", r"(高烧|高热|烧到\s*(39|4\d)|(39|4\d)(\.\d)?\s*度|体温\s*(39|4\d)|发烧\s*(39|4\d)|高烧不退"
@@ -32,7 +32,7 @@ URGENT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("urine", r"(尿不出|憋尿憋不出|一滴尿都没有)"),
     ("newborn", r"(新生儿|满月|[1-3]个月).{0,8}(发烧|发热|黄疸|不吃奶|吐奶严重|哭闹不止)"),
 )
-_KIDS_FEVER = re.compile(rf"{_KIDS}.{{0,12}}(发烧|发热|高烧|烧)|(发烧|发热|高烧).{{0,12}}{_KIDS}")
+_KIDS_FEVER = re.compile(rf"{KIDS.pattern}.{{0,12}}(发烧|发热|高烧|烧)|(发烧|发热|高烧).{{0,12}}{KIDS.pattern}")
 _COMPILED = tuple((name, re.compile(p, re.IGNORECASE)) for name, p in URGENT_PATTERNS)
 _NEGATED = re.compile(r"(没有|没|不|无|未)$")
 _INFO = re.compile(r"(怎么预防|如何预防|了解|科普|什么原因|有什么症状|注意什么|能不能吃|能吃吗)")
