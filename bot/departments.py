@@ -35,6 +35,7 @@ CHILD_KEEP = frozenset(
 def is_child(text: str) -> bool:
     return bool(KIDS.search(text)) and not GROWN_CHILD.search(text)
 
+
 # Department for each red flag, best first (the safety layer's answer when the model gives none).
 FLAG_DEPARTMENTS: dict[str, tuple[str, ...]] = {
     "chest_pain": ("急诊科", "心血管内科"), "stroke": ("急诊科", "神经内科"), "breathing": ("急诊科", "呼吸内科"),

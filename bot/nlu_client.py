@@ -3,7 +3,7 @@ breaker, admission control.
 
 Each parse goes to the server with the most free slots, the first in the list when several are equally free: a lone
 patient's messages all go to one server. Alternating between two idle servers (round-robin) made each answer about
-2 ms slower on this project's 2-core machine (the other server's memory is cold), a third of our overhead over
+2 ms slower on this project's 2-core machine (measured; the cause was not pinned down), a third of our overhead over
 Rasa's own parse; under load every slot is in use either way.
 
 A server that fails (connection error, 5xx, bad JSON, no answer within the hard timeout) or answers only after

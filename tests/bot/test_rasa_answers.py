@@ -52,6 +52,7 @@ def test_an_faq_question_rasa_missed_gets_the_faq_topic_its_selector_ranks_first
 
 
 def test_a_low_confidence_fallback_without_any_ranking_is_out_of_scope():
+    fallback.model()  # the in-process model weighs in, as in a warmed-up worker (not only after another test loaded it)
     answer = _answer("啊", {"text": "啊", "intent": {"name": "nlu_fallback", "confidence": 0.3}, "entities": []})
     assert answer.intent == "out_of_scope"
     assert answer.department is None
