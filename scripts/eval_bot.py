@@ -1,10 +1,13 @@
 """Evaluates the bot as the API answers (safety layer + Rasa + fallback) on the held-out nlu_data/test/.
 
     .venv/bin/python scripts/eval_bot.py [--rasa http://127.0.0.1:5005] [--fallback-only] [--set dev]
+                                         [--files '*_3.yml'] [--misses]
 
 `--set dev` evaluates on nlu_data/dev/ instead: a second independent set for choosing training data, so
 that the held-out figures are not tuned to. There, lines labelled `non_emergency` only count for the
-false-emergency rate.
+false-emergency rate. `--files` takes only the set's files matching a pattern (one dev set of several);
+`--misses` lists every wrong answer, and only on the dev set: reading the held-out set's misses would
+tune to it.
 
 Prints intent accuracy and macro-F1, department top-1/top-3, red-flag recall, false-emergency rate
 and the worst confusions. Training never reads nlu_data/test/.
@@ -21,18 +24,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts" / "rasa")]
 
 from eval import macro_f1  # noqa: E402  (scripts/rasa/eval.py)
-from nlu_yaml import load_examples  # noqa: E402
+from nlu_yaml import Example, load_examples  # noqa: E402
 
 from bot import service  # noqa: E402
 from bot.departments import DEPARTMENTS  # noqa: E402
 from bot.nlu_client import RasaClient  # noqa: E402
+from bot.schemas import Understanding  # noqa: E402
 
 UNLABELLED = "non_emergency"  # dev lines that only say "not an emergency"
 
 
-def evaluate(nlu: RasaClient | None, data_dir: Path) -> dict[str, object]:
+def evaluate(nlu: RasaClient | None, data_dir: Path, files: str = "*.yml") -> dict[str, object]:
     rows = []
-    for file in sorted(data_dir.glob("*.yml")):
+    for file in sorted(data_dir.glob(files)):
         for example in load_examples([file]):
             rows.append((file.stem, example, service.understand(example.text, nlu=nlu)))
     labelled = [(e, u) for _, e, u in rows if e.base_intent != UNLABELLED]
@@ -56,7 +60,7 @@ def evaluate(nlu: RasaClient | None, data_dir: Path) -> dict[str, object]:
         "faq_topic_accuracy": sum(e.intent == u.intent for e, u in faq) / max(len(faq), 1),
         "department_top1": sum(bool(n) and n[0] == g for g, n in zip(gold_dept, names, strict=True)) / len(triage),
         "department_top3": sum(g in n[:3] for g, n in zip(gold_dept, names, strict=True)) / len(triage),
-        "red_flag_recall": sum(u.urgency == "emergency" for u in emergencies) / len(emergencies),
+        "red_flag_recall": sum(u.urgency == "emergency" for u in emergencies) / max(len(emergencies), 1),
         "emergency_cases": len(emergencies),
         "false_emergency_rate": sum(u.urgency == "emergency" for u in calm) / len(calm),
         "non_emergency_cases": len(calm),
@@ -65,7 +69,18 @@ def evaluate(nlu: RasaClient | None, data_dir: Path) -> dict[str, object]:
                               and u.urgency == "emergency"][:15],
         "worst_confusions": confusions.most_common(20),
         "weakest_departments": _weakest(gold_dept, names),
+        "misses": [f"{e.intent:28} → {u.intent:20} {','.join(d.name for d in u.departments) or '—':24} {e.text}"
+                   for _, e, u in rows if _missed(e, u)],
     }
+
+
+def _missed(example: Example, answer: Understanding) -> bool:
+    """A wrong intent, or a complaint whose department is not in the top three."""
+    if example.base_intent == UNLABELLED:
+        return answer.urgency == "emergency"
+    if example.base_intent != answer.intent.split("/", 1)[0]:
+        return True
+    return example.base_intent == "triage" and DEPARTMENTS[example.sub_intent or ""] not in [d.name for d in answer.departments]
 
 
 def _weakest(gold: list[str], names: list[list[str]], n: int = 8) -> list[tuple[str, float, int]]:
@@ -80,7 +95,11 @@ def main() -> int:
     parser.add_argument("--rasa", default="http://127.0.0.1:5005")
     parser.add_argument("--fallback-only", action="store_true", help="evaluate the degraded mode (no Rasa)")
     parser.add_argument("--set", choices=("test", "dev"), default="test", help="held-out test set, or the dev set")
+    parser.add_argument("--files", default="*.yml", help="only the set's files matching this pattern")
+    parser.add_argument("--misses", action="store_true", help="list every wrong answer (dev set only)")
     args = parser.parse_args()
+    if args.misses and args.set != "dev":
+        parser.error("--misses is for the dev set only: the held-out set's misses are not to be read")
     nlu = None
     if not args.fallback_only:
         nlu = RasaClient([args.rasa], timeout=5.0)
@@ -88,7 +107,7 @@ def main() -> int:
             print(f"Rasa is not answering at {args.rasa}: start it (scripts/rasa/run.sh) or pass --fallback-only", file=sys.stderr)
             return 2
     service.warm_up()
-    m = evaluate(nlu, ROOT / "nlu_data" / args.set)
+    m = evaluate(nlu, ROOT / "nlu_data" / args.set, args.files)
     pct = lambda x: f"{100 * x:.1f} %"  # noqa: E731
     print(f"examples                {m['examples']}  (answered by {dict(m['sources'])})")
     print(f"intent accuracy         {pct(m['intent_accuracy'])}")
@@ -105,6 +124,8 @@ def main() -> int:
                                       f"  of {v['support']:3d}  {k}" for k, v in m["weakest_intents"]), sep="\n  ")
     print("weakest departments (top-1):", *(f"{pct(a):>8}  of {c:3d}  {d}" for d, a, c in m["weakest_departments"]),
           sep="\n  ")
+    if args.misses:
+        print("misses (gold → answer, departments, text):", *m["misses"], sep="\n  ")
     return 0
 
 

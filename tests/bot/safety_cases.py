@@ -1466,3 +1466,16 @@ EMERGENCY += [
 NON_EMERGENCY += [
     "电视上说胸口剧痛出冷汗是心梗",
 ]
+# Session 7 (a third fresh dev set's false alarms): hyperbole told as watching, a crushed or cold nail, an old
+# accident's rehabilitation; and the blue nails and accidents that must still count.
+EMERGENCY += [
+    ("孩子喘不上气 指甲都发紫了", "breathing"),
+    ("我爷爷指甲发紫 说话都没力气", "breathing"),
+    ("刚出了车祸 腿动不了", "major_trauma"),
+]
+NON_EMERGENCY += [
+    "基金又亏了 看得我心绞痛",
+    "脚趾头让桌腿踢了一下 指甲盖发紫",
+    "冬天手一冻指甲就发紫",
+    "前年车祸做了手术 现在想做康复训练",
+]
