@@ -6,6 +6,7 @@ Input is expected normalised (`bot.text.normalize`).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import threading
@@ -234,15 +235,29 @@ def smalltalk(text: str) -> str | None:
 
 def keyword_scores(text: str) -> dict[str, float]:
     """Department → summed keyword weight; longer keywords hide the shorter ones they contain."""
+    return dict(_keyword_scores(text))
+
+
+# Keyword → its departments and weights, by first character: a message is read once, not searched for each of
+# the ~460 keywords.
+_KEYWORDS_BY_FIRST: dict[str, dict[str, list[tuple[str, float]]]] = defaultdict(dict)
+for _dept, _words in KEYWORDS.items():
+    for _word, _weight in _words.items():
+        _KEYWORDS_BY_FIRST[_word[0]].setdefault(_word, []).append((_dept, _weight))
+
+
+@functools.lru_cache(maxsize=256)  # asked two or three times for the same message in one answer
+def _keyword_scores(text: str) -> tuple[tuple[str, float], ...]:
+    found = {w: depts for i, ch in enumerate(text) for w, depts in _KEYWORDS_BY_FIRST.get(ch, {}).items()
+             if text.startswith(w, i)}
+    kept: dict[str, list[str]] = defaultdict(list)  # per department, its longest keywords first
     scores: dict[str, float] = defaultdict(float)
-    for dept, words in KEYWORDS.items():
-        hits = sorted((w for w in words if w in text), key=len, reverse=True)
-        kept: list[str] = []
-        for word in hits:
-            if not any(word in longer for longer in kept):
-                kept.append(word)
-                scores[dept] += words[word]
-    return dict(scores)
+    for word in sorted(found, key=len, reverse=True):
+        for dept, weight in found[word]:
+            if not any(word in longer for longer in kept[dept]):
+                kept[dept].append(word)
+                scores[dept] += weight
+    return tuple((dept, scores[dept]) for dept in KEYWORDS if dept in scores)  # ties keep the table's order
 
 
 def rank_departments(text: str, bayes: list[tuple[str, float]] | None = None) -> list[tuple[str, float]]:

@@ -99,6 +99,9 @@ def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(out)
 
 
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
 @dataclass(frozen=True)
 class RedFlagRule:
     """One red-flag category: a trigger fires unless its clause is cancelled."""
@@ -116,6 +119,11 @@ class RedFlagRule:
     def __post_init__(self) -> None:
         self.compiled.update(triggers=_compile(self.triggers), requires=_compile(self.requires),
                              excludes=_compile(self.excludes), message_excludes=_compile(self.message_excludes))
+        # Whether any trigger occurs at all, in one search: most rules have none in a message. Not where a trigger
+        # refers back to a group by number (左手左腿: \1), which the joined pattern would renumber.
+        if not any(_BACKREFERENCE.search(p.pattern) for p in self.compiled["triggers"]):
+            self.compiled["any_trigger"] = (re.compile("|".join(f"(?:{p.pattern})" for p in self.compiled["triggers"]),
+                                                       re.IGNORECASE),)
 
 
 CHEST_SEVERE = (r"(剧痛|剧烈|压榨|压着|压住|石头|大石|绞痛|撕裂|刀割|厉害|受不了|喘不|透不过气|憋得{g}(喘|说不出|要死)|冷汗"
@@ -957,9 +965,12 @@ def _fires(rule: RedFlagRule, clauses: list[str], text: str) -> bool:
     being present. Triggers are looked for first: most rules have none in a message, and the rest costs more."""
     message_excluded: bool | None = None
     required: bool | None = None
+    any_trigger = rule.compiled.get("any_trigger")
     for index, clause in enumerate(clauses):
+        if any_trigger and not any_trigger[0].search(clause):
+            continue
         matches = [m for pattern in rule.compiled["triggers"] for m in pattern.finditer(clause)]
-        if not matches or any(p.search(clause) for p in rule.compiled["excludes"]):
+        if any(p.search(clause) for p in rule.compiled["excludes"]):
             continue
         if required is None:
             required = all(_present(p, clauses) for p in rule.compiled["requires"])
