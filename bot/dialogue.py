@@ -118,6 +118,14 @@ class _Turn:
     def faq(self, u: Understanding) -> str:
         return _faq_answer(self.db, u.intent.split("/", 1)[1])
 
+    def report(self, u: Understanding) -> str:
+        """Where reports are; for a result that names a symptom or an examination, also whom to ask about it."""
+        return replies.REPORT + (replies.REPORT_DEPARTMENT.format(department=u.department) if u.department else "")
+
+    def appointment(self, u: Understanding) -> str:
+        """Where to book; with the department when the message says what it is for (胸闷好几回了 帮我约个专家)."""
+        return replies.APPOINTMENT_DEPARTMENT.format(department=u.department) if u.department else replies.APPOINTMENT
+
     def fixed(self, text: str) -> Callable[[Understanding], str]:
         return lambda _u: text
 
@@ -163,8 +171,8 @@ def handle_message(
         "complaint": lambda x: turn.handoff(x, reason="complaint", priority="normal"),
         "greet": turn.fixed(replies.GREET), "thank": turn.fixed(replies.THANK), "goodbye": turn.fixed(replies.GOODBYE),
         "affirm": turn.fixed(replies.AFFIRM), "deny": turn.fixed(replies.DENY),
-        "book_appointment": turn.fixed(replies.APPOINTMENT), "cancel_appointment": turn.fixed(replies.APPOINTMENT),
-        "query_report": turn.fixed(replies.REPORT), "medication_question": turn.fixed(replies.MEDICATION_QUESTION),
+        "book_appointment": turn.appointment, "cancel_appointment": turn.fixed(replies.APPOINTMENT),
+        "query_report": turn.report, "medication_question": turn.fixed(replies.MEDICATION_QUESTION),
     }
     handler = turn.faq if u.intent.startswith("faq/") else handlers.get(u.intent, turn.fixed(replies.OUT_OF_SCOPE))
     # a plain reading the model did not place ("血压一百五十八十五" by voice) is still a reading

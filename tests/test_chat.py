@@ -126,3 +126,20 @@ def test_bad_chat_input_gets_the_envelope(care_team, body, status):
     response = patient.post("/api/v1/chat/messages", json=body)
     assert response.status_code == status
     assert response.get_json()["error"]["code"] == "validation_error"
+
+
+def test_a_result_that_names_an_examination_is_answered_with_whom_to_ask(care_team):
+    patient, _, _ = care_team
+    answer = say(patient, "体检报告说甲状腺结节3类 要紧吗")
+    assert answer["understanding"]["intent"] == "query_report"
+    assert "我的报告" in answer["reply"] and f"「{answer['understanding']['department']}」" in answer["reply"]
+    plain = say(patient, "我的报告出来了吗")
+    assert plain["understanding"]["department"] is None and "挂「" not in plain["reply"]
+
+
+def test_a_booking_that_says_what_for_is_told_the_department(care_team):
+    patient, _, _ = care_team
+    answer = say(patient, "帮我约个心内科专家 胸闷好几回了")
+    assert answer["understanding"]["intent"] == "book_appointment"
+    assert "预约挂号" in answer["reply"] and "「心血管内科」" in answer["reply"]
+    assert "挂哪个科吗" in say(patient, "想挂个号")["reply"]
