@@ -18,8 +18,10 @@ KEY_BY_NAME = {name: key for key, name in DEPARTMENTS.items()}
 
 # Children go to 儿科 unless the best department treats children too; pregnancy goes to 产科 (BOT_CONTRACT).
 # An age counts only as a whole number: 七十二岁 is no 二岁, 72岁 no 2岁.
-KIDS = re.compile(r"(孩子|小孩|宝宝|宝贝|婴儿|新生儿|幼儿|儿子|女儿|小朋友|娃|闺女|孙子|孙女|外孙|(?<!\d)([1-9]|1[0-3])岁"
-                  r"|(?<![一二两三四五六七八九十百])([一二两三四五六七八九十]|十[一二三])岁|\d+个月大?|满月|生下来|刚出生|出生才)")
+# A number of months is an age only with 大 (3个月大); 咳嗽3个月了 is how long.
+KIDS = re.compile(r"(孩子|小孩|宝宝|宝贝|婴儿|新生儿|幼儿|儿子|女儿|小朋友|娃|闺女|孙子|孙女|外孙|二宝|大宝|个仔|细路|吃奶"
+                  r"|(?<!\d)([1-9]|1[0-3])岁|(?<![一二两三四五六七八九十百])([一二两三四五六七八九十]|十[一二三])岁"
+                  r"|(\d+|[一二两三四五六七八九十]+)个多?月大|满月|生下来|刚出生|出生才)")
 # A grown son or daughter is not a child: 我闺女二十六, 儿子都三十了, 女儿上班了.
 GROWN_CHILD = re.compile(r"(儿子|女儿|闺女|孩子|娃)(今年|都|已经|才)?([二三四五六七八九]十|十[四五六七八九]|[2-9]\d|1[4-9])"
                          r"|(儿子|女儿|闺女|孩子)[^，。！？]{0,6}(上大学|读大学|大学|工作|上班|结婚|成年|成家)")

@@ -283,13 +283,18 @@ def _merge(first: list[tuple[str, float]], second: list[tuple[str, float]]) -> l
 
 
 def population_rules(text: str, departments: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    """Pregnancy → 产科 first; children → 儿科 first unless the best answer is surgical, ophthalmic, etc."""
+    """Pregnancy → 产科 first; children → 儿科 first unless the best answer is surgical, ophthalmic, etc.; with no
+    child named, 儿科 last (the models hear children in 屁眼儿 and 阿妈; last, not gone: a child may go unnamed)."""
     if not departments:
         return departments
     target = None
+    child = is_child(text)
+    if not child and any(n == "儿科" for n, _ in departments[:-1]) and fallback.keyword_scores(text).get("儿科", 0.0) < 3:
+        others = [d for d in departments if d[0] != "儿科"][:2]
+        departments = [*others, ("儿科", min(s for n, s in departments if n in ("儿科", others[-1][0])))]
     if PREGNANT.search(text):
         target = "产科"
-    elif is_child(text) and departments[0][0] not in CHILD_KEEP:
+    elif child and departments[0][0] not in CHILD_KEEP:
         target = "儿科"
     if target is None or departments[0][0] == target:
         return departments

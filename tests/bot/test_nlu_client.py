@@ -137,8 +137,9 @@ def test_dead_server_fails_fast_then_health_check_brings_it_back(stubs: list[Stu
         answer = bot_service.understand("胸口隐隐作痛两三天", nlu=client)
         assert answer.source == "rasa"
         assert answer.intent == "triage"
-        assert [d.name for d in answer.departments] == ["心血管内科", "呼吸内科", "消化内科"]
-        assert answer.department == "心血管内科"
+        # the stub's sure first department; its unsure second and third are blended with the in-process model,
+        # which learns from nlu_data and may order them either way
+        assert answer.department == "心血管内科" and answer.departments[0].score > 0.5
         assert answer.urgency == "routine"
         assert _eventually(lambda: client.model_version == "stub-model-1")
     finally:

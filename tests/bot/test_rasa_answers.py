@@ -140,3 +140,15 @@ def test_grown_children_are_not_sent_to_paediatrics_and_pregnancy_told_plainly_g
     assert population_rules("我爸72岁 老胸闷", [("心血管内科", 0.7)])[0][0] == "心血管内科"
     for text in ("备孕一年没怀上 想查查", "没怀孕 例假推迟了", "备孕期间能不能喝咖啡"):
         assert population_rules(text, [("妇科", 0.6), ("产科", 0.3)])[0][0] == "妇科", text
+
+
+def test_paediatrics_comes_last_when_no_child_is_named_and_months_are_an_age_only_with_da():
+    from bot.service import population_rules
+
+    ranked = [("儿科", 0.5), ("普外科", 0.3), ("消化内科", 0.1)]
+    answer = population_rules("我这两天屁眼儿疼得很 解手的时候还有血", ranked)
+    assert [n for n, _ in answer] == ["普外科", "消化内科", "儿科"]
+    assert [s for _, s in answer] == sorted((s for _, s in answer), reverse=True)  # still best first
+    assert population_rules("咳嗽3个月了 一直不好", [("儿科", 0.5), ("呼吸内科", 0.4)])[0][0] == "呼吸内科"
+    for text in ("宝宝3个月大 老吐奶", "俺家二宝发烧38度5", "我个仔成日咳", "不爱吃奶 摸着有点烫"):
+        assert population_rules(text, [("儿科", 0.5), ("呼吸内科", 0.4)])[0][0] == "儿科", text
