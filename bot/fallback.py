@@ -81,6 +81,7 @@ VAGUE_COMPLAINT = re.compile(r"^(我|俺|人)?(身上|浑身|全身)?(有点|有
                              r"|不太舒服|不大舒服|不怎么舒服)(死了|得很|得慌|得要命)?(怎么办|咋办|咋整)?[了啊呀吗哦]*[，。！!~～ ]*$")
 _COMPLAINT = re.compile(r"(不舒服|难受|疼|痛|晕|慌|闷|胀|麻|痒|乏力|没劲|没力气|口干|口渴|恶心|想吐|咳|喘|憋|心悸|发抖|肿|发烧|出虚汗"
                         r"|冒汗|看不清|眼花|耳鸣|尿频|尿急)")
+_FINDING_NAMES = re.compile(r"(肿瘤|肿标|肿物|囊肿|肌瘤|气肿|水肿|痛风|百日咳|肿大)")
 _DENIED_BEFORE = re.compile(r"(没|不|无|未)[^，。！？ ]{0,2}$")
 _WHICH_DEPT = re.compile(r"((挂|看|去)(什么|哪个|哪|啥)科|什么科|哪个科|挂哪|看哪个医生)")
 
@@ -290,7 +291,9 @@ def rank_departments(text: str, bayes: list[tuple[str, float]] | None = None) ->
 
 
 def complains(text: str) -> bool:
-    """Whether the message tells of a complaint that is not denied (头有点晕, 口干得厉害; not 没啥不舒服, 头不晕)."""
+    """Whether the message tells of a complaint that is not denied (头有点晕, 口干得厉害; not 没啥不舒服, 头不晕), the
+    names of findings on a report aside (肿瘤标志物, 肝囊肿, 痛风 are no swelling or pain)."""
+    text = _FINDING_NAMES.sub("", text)
     return any(not _DENIED_BEFORE.search(text[max(0, m.start() - 3) : m.start()]) for m in _COMPLAINT.finditer(text))
 
 

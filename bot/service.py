@@ -201,8 +201,9 @@ def _from_rasa(text: str, parsed: dict[str, Any], flags: safety.RedFlagResult) -
         # "血糖十四 挂哪个科": a reading or a drug in a question about where to go is triage by the contract,
         # whatever else the model heard in it
         intent = "triage"
-    elif intent == "record_vital" and fallback.complains(text):
-        # "血压一百七 头有点晕": a reading told with a complaint is triage too; the model heard the reading
+    elif intent in ("record_vital", "query_report") and fallback.complains(text):
+        # "血压一百七 头有点晕", "尿酸五百多 脚趾头疼得下不了地": a reading or a result told with a complaint is triage
+        # too (FORMAT.md); the model heard the reading or the report
         intent = "triage"
     if intent == "triage":
         departments = blend_departments(departments, fallback.departments_of(bayes))

@@ -152,3 +152,20 @@ def test_paediatrics_comes_last_when_no_child_is_named_and_months_are_an_age_onl
     assert population_rules("咳嗽3个月了 一直不好", [("儿科", 0.5), ("呼吸内科", 0.4)])[0][0] == "呼吸内科"
     for text in ("宝宝3个月大 老吐奶", "俺家二宝发烧38度5", "我个仔成日咳", "不爱吃奶 摸着有点烫"):
         assert population_rules(text, [("儿科", 0.5), ("呼吸内科", 0.4)])[0][0] == "儿科", text
+
+
+def _sure_report(text: str) -> dict:  # type: ignore[type-arg]
+    """Rasa sure it heard a question about a report, its triage selector pointing at rheumatology."""
+    return {"text": text, "intent": {"name": "query_report", "confidence": 0.95},
+            "intent_ranking": [{"name": "query_report", "confidence": 0.95}, {"name": "triage", "confidence": 0.05}],
+            "entities": [], "response_selector": {"triage": {"ranking": [
+                {"intent_response_key": "triage/rheumatology", "confidence": 0.8},
+                {"intent_response_key": "triage/endocrinology", "confidence": 0.1}]}}}
+
+
+def test_a_result_told_with_a_complaint_is_triage_and_the_names_of_findings_are_no_complaint():
+    fallback.model()
+    answer = _answer("化验尿酸五百多 脚趾头肿得下不了地", _sure_report("化验尿酸五百多脚趾头肿得下不了地"))
+    assert answer.intent == "triage" and answer.department == "风湿免疫科"
+    for text in ("尿酸五百二 是不是痛风", "肿瘤标志物CEA偏高 要紧吗", "B超说肝囊肿2厘米 啥意思", "体检肿标里铁蛋白高"):
+        assert _answer(text, _sure_report(text)).intent == "query_report", text
