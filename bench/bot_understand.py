@@ -4,6 +4,8 @@ held-out texts (distinct, so the cache does not flatter us). Also the degraded m
 Not a test; prints figures and ratios.
 
     .venv/bin/python -m bench.bot_understand [--rasa-workers 2] [--requests 600] [--degraded-only]
+
+BENCH_WEB_FLAGS="--workers 2 --threads 4" runs our side with other gunicorn settings (default: 2 workers, 8 threads).
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ def texts() -> list[str]:
     return out
 
 
-WEB_FLAGS = ["--workers", "2", "--threads", "8"]  # with gunicorn.conf.py (the Procfile has 4 threads: a laptop default)
+# with gunicorn.conf.py (the Procfile has 4 threads: a laptop default)
+WEB_FLAGS = os.environ.get("BENCH_WEB_FLAGS", "--workers 2 --threads 8").split()
 
 
 def wait_for(url: str, body: dict[str, str], seconds: float = 300) -> None:
