@@ -94,6 +94,8 @@ _TYPO_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"拉肚(纸|只)", "拉肚子"),
         (r"腹(写|谢)", "腹泻"),
         (r"恶星(?=想吐|呕吐|反胃|得|了|，|。| |$)", "恶心"),
+        # and the coarse word for the anus, which no training line uses: the models heard 眼 in 屁眼儿 (→ 眼科)
+        (r"屁眼儿?", "肛门"),
     )
 )
 

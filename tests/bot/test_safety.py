@@ -79,7 +79,7 @@ def test_cancelled_triggers_are_reported_as_suppressed() -> None:
      ("口吐白末", "口吐白沫"), ("这样不行", "这样不行"), ("抽出时间", "抽出时间"), ("一条大汉", "一条大汉"),
      ("俺娘便密得厉害", "俺娘便秘得厉害"), ("痣疮犯了", "痔疮犯了"), ("咳漱好几天", "咳嗽好几天"), ("心荒", "心慌"),
      ("牙银老出血", "牙龈老出血"), ("桑子疼", "嗓子疼"), ("头云了一天", "头晕了一天"), ("拉肚纸", "拉肚子"),
-     ("方便密码忘了", "方便密码忘了"), ("带头运动", "带头运动")],
+     ("方便密码忘了", "方便密码忘了"), ("带头运动", "带头运动"), ("屁眼儿疼 解手带血", "肛门疼解手带血")],
 )
 def test_typos_of_red_flag_words_and_complaints_are_fixed_in_normalisation(raw: str, clean: str) -> None:
     assert normalize(raw) == clean
