@@ -104,13 +104,18 @@ def test_a_reading_without_a_question_stays_a_reading():
     assert answer.department is None
 
 
+def _sure(intent: str, text: str, departments: tuple[str, str]) -> dict:  # type: ignore[type-arg]
+    """Rasa sure of `intent`, its triage selector pointing at the first of `departments` (dept keys)."""
+    return {"text": text, "intent": {"name": intent, "confidence": 0.96},
+            "intent_ranking": [{"name": intent, "confidence": 0.96}, {"name": "triage", "confidence": 0.04}],
+            "entities": [], "response_selector": {"triage": {"ranking": [
+                {"intent_response_key": f"triage/{departments[0]}", "confidence": 0.8},
+                {"intent_response_key": f"triage/{departments[1]}", "confidence": 0.1}]}}}
+
+
 def _sure_reading(text: str) -> dict:  # type: ignore[type-arg]
     """Rasa sure it heard a reading to write down, its triage selector pointing at cardiology."""
-    return {"text": text, "intent": {"name": "record_vital", "confidence": 0.97},
-            "intent_ranking": [{"name": "record_vital", "confidence": 0.97}, {"name": "triage", "confidence": 0.03}],
-            "entities": [], "response_selector": {"triage": {"ranking": [
-                {"intent_response_key": "triage/cardiology", "confidence": 0.8},
-                {"intent_response_key": "triage/neurology", "confidence": 0.1}]}}}
+    return _sure("record_vital", text, ("cardiology", "neurology"))
 
 
 def test_a_reading_told_with_a_complaint_is_triage_with_a_department_and_a_bare_reading_stays_a_reading():
@@ -156,11 +161,7 @@ def test_paediatrics_comes_last_when_no_child_is_named_and_months_are_an_age_onl
 
 def _sure_report(text: str) -> dict:  # type: ignore[type-arg]
     """Rasa sure it heard a question about a report, its triage selector pointing at rheumatology."""
-    return {"text": text, "intent": {"name": "query_report", "confidence": 0.95},
-            "intent_ranking": [{"name": "query_report", "confidence": 0.95}, {"name": "triage", "confidence": 0.05}],
-            "entities": [], "response_selector": {"triage": {"ranking": [
-                {"intent_response_key": "triage/rheumatology", "confidence": 0.8},
-                {"intent_response_key": "triage/endocrinology", "confidence": 0.1}]}}}
+    return _sure("query_report", text, ("rheumatology", "endocrinology"))
 
 
 def test_a_result_told_with_a_complaint_is_triage_and_the_names_of_findings_are_no_complaint():
