@@ -970,7 +970,7 @@ def _fires(rule: RedFlagRule, clauses: list[str], text: str) -> bool:
         if any_trigger and not any_trigger[0].search(clause):
             continue
         matches = [m for pattern in rule.compiled["triggers"] for m in pattern.finditer(clause)]
-        if any(p.search(clause) for p in rule.compiled["excludes"]):
+        if not matches or any(p.search(clause) for p in rule.compiled["excludes"]):
             continue
         if required is None:
             required = all(_present(p, clauses) for p in rule.compiled["requires"])

@@ -285,7 +285,7 @@ def _merge(first: list[tuple[str, float]], second: list[tuple[str, float]]) -> l
 
 def population_rules(text: str, departments: list[tuple[str, float]]) -> list[tuple[str, float]]:
     """Pregnancy → 产科 first; children → 儿科 first unless the best answer is surgical, ophthalmic, etc.; with no
-    child named, 儿科 last (the models hear children in 屁眼儿 and 阿妈; last, not gone: a child may go unnamed)."""
+    child named, 儿科 last (the models heard a child in 阿妈; last, not gone: a child may go unnamed)."""
     if not departments:
         return departments
     target = None
