@@ -38,6 +38,11 @@ def is_child(text: str) -> bool:
     return bool(KIDS.search(text)) and not GROWN_CHILD.search(text)
 
 
+# A 儿科 score this high (a decisive word of the keyword table: 吐奶, 手足口, 尿布疹) keeps 儿科 though no child is named;
+# below it, 儿科 is only a model's guess (both models heard a child in 阿妈).
+PEDIATRICS_WITHOUT_CHILD = 3.0
+
+
 # Department for each red flag, best first (the safety layer's answer when the model gives none).
 FLAG_DEPARTMENTS: dict[str, tuple[str, ...]] = {
     "chest_pain": ("急诊科", "心血管内科"), "stroke": ("急诊科", "神经内科"), "breathing": ("急诊科", "呼吸内科"),

@@ -17,7 +17,7 @@ from typing import Any
 
 import structlog
 
-from bot.departments import CHILD_KEEP, DEPARTMENTS, KEYWORDS, PREGNANT, is_child
+from bot.departments import CHILD_KEEP, DEPARTMENTS, KEYWORDS, PEDIATRICS_WITHOUT_CHILD, PREGNANT, is_child
 
 log = structlog.get_logger(__name__)
 
@@ -279,7 +279,7 @@ def rank_departments(text: str, bayes: list[tuple[str, float]] | None = None) ->
             scores["儿科"] = max(scores.values()) + 1.0
     elif _INJURY.search(text) and "骨科" in scores:
         scores["骨科"] += 1.0
-    if not child and scores.get("儿科", 0.0) < 3:
+    if not child and scores.get("儿科", 0.0) < PEDIATRICS_WITHOUT_CHILD:
         scores.pop("儿科", None)  # the Bayes model's 儿科 hint without a child in the text
     ranked = sorted(scores.items(), key=lambda x: -x[1])[:3]
     if not ranked:

@@ -115,15 +115,16 @@ class RedFlagRule:
     crisis: bool = False
     strong_only: bool = False  # message_excludes are overridden only by strong urgency (正在, 救命...), not by 突然/今天
     compiled: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict, compare=False, repr=False)
+    # Whether any trigger occurs at all, in one search: most rules have none in a message. None where a trigger
+    # refers back to a group by number (左手左腿: \1), which the joined pattern would renumber.
+    any_trigger: re.Pattern[str] | None = field(default=None, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self.compiled.update(triggers=_compile(self.triggers), requires=_compile(self.requires),
                              excludes=_compile(self.excludes), message_excludes=_compile(self.message_excludes))
-        # Whether any trigger occurs at all, in one search: most rules have none in a message. Not where a trigger
-        # refers back to a group by number (左手左腿: \1), which the joined pattern would renumber.
         if not any(_BACKREFERENCE.search(p.pattern) for p in self.compiled["triggers"]):
-            self.compiled["any_trigger"] = (re.compile("|".join(f"(?:{p.pattern})" for p in self.compiled["triggers"]),
-                                                       re.IGNORECASE),)
+            joined = re.compile("|".join(f"(?:{p.pattern})" for p in self.compiled["triggers"]), re.IGNORECASE)
+            object.__setattr__(self, "any_trigger", joined)  # frozen: set once, here
 
 
 CHEST_SEVERE = (r"(剧痛|剧烈|压榨|压着|压住|石头|大石|绞痛|撕裂|刀割|厉害|受不了|喘不|透不过气|憋得{g}(喘|说不出|要死)|冷汗"
@@ -965,9 +966,8 @@ def _fires(rule: RedFlagRule, clauses: list[str], text: str) -> bool:
     being present. Triggers are looked for first: most rules have none in a message, and the rest costs more."""
     message_excluded: bool | None = None
     required: bool | None = None
-    any_trigger = rule.compiled.get("any_trigger")
     for index, clause in enumerate(clauses):
-        if any_trigger and not any_trigger[0].search(clause):
+        if rule.any_trigger is not None and not rule.any_trigger.search(clause):
             continue
         matches = [m for pattern in rule.compiled["triggers"] for m in pattern.finditer(clause)]
         if not matches or any(p.search(clause) for p in rule.compiled["excludes"]):

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 import structlog
 
 from bot import fallback, safety, urgency
-from bot.departments import CHILD_KEEP, DEPARTMENTS, FLAG_DEPARTMENTS, NAMES, PREGNANT, is_child
+from bot.departments import CHILD_KEEP, DEPARTMENTS, FLAG_DEPARTMENTS, NAMES, PEDIATRICS_WITHOUT_CHILD, PREGNANT, is_child
 from bot.nlu_client import RasaError
 from bot.schemas import DepartmentScore, Entity, Understanding
 from bot.text import normalize
@@ -290,7 +290,7 @@ def population_rules(text: str, departments: list[tuple[str, float]]) -> list[tu
         return departments
     target = None
     child = is_child(text)
-    if not child and any(n == "儿科" for n, _ in departments[:-1]) and fallback.keyword_scores(text).get("儿科", 0.0) < 3:
+    if not child and any(n == "儿科" for n, _ in departments[:-1]) and fallback.keyword_scores(text).get("儿科", 0.0) < PEDIATRICS_WITHOUT_CHILD:
         others = [d for d in departments if d[0] != "儿科"][:2]
         departments = [*others, ("儿科", min(s for n, s in departments if n in ("儿科", others[-1][0])))]
     if PREGNANT.search(text):

@@ -34,7 +34,8 @@ from bot.schemas import Understanding  # noqa: E402
 UNLABELLED = "non_emergency"  # dev lines that only say "not an emergency"
 
 
-def evaluate(nlu: RasaClient | None, data_dir: Path, files: str = "*.yml") -> dict[str, object]:
+def evaluate(nlu: RasaClient | None, data_dir: Path, files: str = "*.yml", *, misses: bool = False) -> dict[str, object]:
+    """The figures of one set; with `misses`, also every wrong answer (for the dev set: see --misses)."""
     rows = []
     for file in sorted(data_dir.glob(files)):
         for example in load_examples([file]):
@@ -70,7 +71,7 @@ def evaluate(nlu: RasaClient | None, data_dir: Path, files: str = "*.yml") -> di
         "worst_confusions": confusions.most_common(20),
         "weakest_departments": _weakest(gold_dept, names),
         "misses": [f"{e.intent:28} → {u.intent:20} {','.join(d.name for d in u.departments) or '—':24} {e.text}"
-                   for _, e, u in rows if _missed(e, u)],
+                   for _, e, u in rows if _missed(e, u)] if misses else [],
     }
 
 
@@ -107,7 +108,7 @@ def main() -> int:
             print(f"Rasa is not answering at {args.rasa}: start it (scripts/rasa/run.sh) or pass --fallback-only", file=sys.stderr)
             return 2
     service.warm_up()
-    m = evaluate(nlu, ROOT / "nlu_data" / args.set, args.files)
+    m = evaluate(nlu, ROOT / "nlu_data" / args.set, args.files, misses=args.misses)
     pct = lambda x: f"{100 * x:.1f} %"  # noqa: E731
     print(f"examples                {m['examples']}  (answered by {dict(m['sources'])})")
     print(f"intent accuracy         {pct(m['intent_accuracy'])}")

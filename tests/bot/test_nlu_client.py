@@ -166,7 +166,7 @@ def test_slow_server_times_out_and_is_skipped(stubs: list[StubRasa]) -> None:
 
 
 def test_a_busy_server_is_not_piled_on_nor_marked_down(stubs: list[StubRasa]) -> None:
-    busy = StubRasa(services.free_port(), delay=0.08).start()
+    busy = StubRasa(services.free_port(), delay=0.05).start()
     stubs.append(busy)
     client = RasaClient([busy.url], timeout=0.3, health_interval=30, max_in_flight=1)
     outcomes: list[str] = []
