@@ -24,7 +24,7 @@ _SHORT_GAP = "(?:[^不没无未别，。！？；]|(?<=特)别){0,2}"
 _WIDE_GAP = "(?:[^不没无未别。！？；]|(?<=特)别){0,12}"
 _MID_GAP = "(?:[^不没无未别，。！？；]|(?<=特)别){0,8}"
 
-RULES_VERSION = "2026-12-06.2"  # part of the bot's cache key: bump when the rules change
+RULES_VERSION = "2026-12-06.3"  # part of the bot's cache key: bump when the rules change
 
 NEGATION = "negation"
 HISTORY = "history"
@@ -160,7 +160,7 @@ RULES: tuple[RedFlagRule, ...] = (
         excludes=(r"(支架|搭桥|术后|病史|出院|复查|康复|后遗症|二级预防|体检|心电图|彩超|报告|挂号|吃什么药|降脂|他汀|胸椎|胸腰椎|骨折)",
                   r"(岔气|肌肉|拉伤|咳嗽的时候|咳嗽时|按压|按着|一按|深呼吸时|翻身时|停下来就|歇一会就|休息一下就|休息就好"
                   r"|心梗史|家族|遗传|心梗后|心梗以后|能停|停药|阿司匹林|氯吡格雷)",
-                  r"(气|急|吓|愁|烦|跌|亏|输|卷|虐|熬|堵|卡|折腾|看|听|瞅|盯)(得|的|到|出|成){g}(心梗|心肌梗|心绞痛)|(要|快)(心梗|心肌梗)了?$|心梗了都"
+                  r"(气|急|吓|愁|烦|跌|亏|赔|绿|套|输|卷|虐|熬|堵|卡|折腾|看|听|瞅|盯)(得|的|到|出|成){g}(心梗|心肌梗|心绞痛)|(要|快)(心梗|心肌梗)了?$|心梗了都"
                   r"|(真是|简直|真的是|让人|令人|我都)要?(心梗|心肌梗)|(看|听|见|瞅)了?都(得|要|会|能|快)(心梗|心肌梗)"),
     ),
     RedFlagRule(
@@ -203,7 +203,10 @@ RULES: tuple[RedFlagRule, ...] = (
         ),
         excludes=(r"(爬{g}楼|上楼|上坡|走路|走快|快走|跑步|运动|活动|干活|干点活|一动就|锻炼|跑两步|走几步|上几层|体育课)",
                   r"(鼻塞|鼻子堵|感冒鼻子)",
-                  r"(让我|令人|令我|让人|叫人|尴尬|无语|美到|帅到|丑到|卷到|穷到|窒息感|窒息的(爱|感觉|操作|气氛)|题|作业|操作|气氛)"),
+                  r"(让我|令人|令我|让人|叫人|尴尬|无语|美到|帅到|丑到|卷到|穷到|窒息感|窒息的(爱|感觉|操作|气氛)|题|作业|操作|气氛)",
+                  # burdens "weigh one down till one can't breathe"; a face "red to purple" is flushed, not blue
+                  r"(房贷|车贷|贷款|债|账单|工作|业绩|KPI|考核|学业|功课|活儿|日子|生活|担子|压力){W}压得{g}(喘|透)不",
+                  r"红得{g}发紫"),
     ),
     RedFlagRule(  # blue nails, apart from the lips and face: a pinched or crushed finger and cold hands turn them blue too
         "breathing",
@@ -335,6 +338,8 @@ RULES: tuple[RedFlagRule, ...] = (
                   r"|憋)|(全身|浑身|满身){g}(起|发|都)?{g}(疹|包|红|风团|疙瘩|痒){W}(喘|晕|憋|站不住|站不稳|心慌|胸闷|胸口{g}(闷|憋)"
                   r"|呼吸|冷汗)",),
         excludes=(r"(鼻炎|过敏性鼻炎|季节性|每年|春天|过敏原|查过敏|过敏史|脱敏)",),
+        # a cheek swollen from a bad tooth is an abscess (口腔科 today), not the painkiller's allergy
+        message_excludes=(r"(牙|智齿|牙龈|牙床){W}(脸|腮帮子|腮){g}(都|全)?肿",),
     ),
     RedFlagRule("anaphylaxis", triggers=(r"(过敏性休克|严重过敏反应|喉头水肿)",)),
     RedFlagRule(  # mouth or face swelling after food, a sting or a drug, with the airway involved (cough, wheeze)

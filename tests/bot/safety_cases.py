@@ -1479,3 +1479,18 @@ NON_EMERGENCY += [
     "冬天手一冻指甲就发紫",
     "前年车祸做了手术 现在想做康复训练",
 ]
+# Session 8 (a fourth fresh dev set's false alarms): a burden that "leaves no breath", a market that gives one a heart
+# attack, a face "red to purple", a cheek swollen from a tooth; and the look-alikes that must still count.
+EMERGENCY += [
+    ("看股票的时候突然胸口剧痛像心梗", "chest_pain"),
+    ("胸口像压了块大石头压得喘不过气", "breathing"),
+    ("房贷压得我喘不过气 今天胸口疼得厉害一直出冷汗", "chest_pain"),
+    ("牙疼得脸都肿了 吃了头孢 嗓子发紧喘不上气", "breathing"),
+    ("吃了头孢 脸都肿了 嗓子发紧", "anaphylaxis"),
+]
+NON_EMERGENCY += [
+    "房贷车贷压得我喘不过气",
+    "股票又绿了 绿得我心梗都要犯了",
+    "脸红得发紫 头老胀 查出来红细胞高",
+    "智齿疼得半边脸都肿了 吃了止疼药也不管用",
+]
