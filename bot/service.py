@@ -284,8 +284,8 @@ def _merge(first: list[tuple[str, float]], second: list[tuple[str, float]]) -> l
 
 
 def population_rules(text: str, departments: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    """Pregnancy → 产科 first; children → 儿科 first unless the best answer is surgical, ophthalmic, etc.; with no
-    child named, 儿科 last (the models heard a child in 阿妈; last, not gone: a child may go unnamed)."""
+    """Pregnancy → 产科 first; children → 儿科 first unless the best answer is surgical, ophthalmic, etc. (then 儿科
+    third); with no child named, 儿科 last (the models heard a child in 阿妈; last, not gone: a child may go unnamed)."""
     if not departments:
         return departments
     target = None
@@ -297,6 +297,9 @@ def population_rules(text: str, departments: list[tuple[str, float]]) -> list[tu
         target = "产科"
     elif child and departments[0][0] not in CHILD_KEEP:
         target = "儿科"
+    elif child and len(departments) > 2 and all(n != "儿科" for n, _ in departments[:3]):
+        # a child's eye, tooth or bed-wetting goes to that department first, and 儿科 stays among the three
+        departments = [*departments[:2], ("儿科", departments[2][1])]
     if target is None or departments[0][0] == target:
         return departments
     best = departments[0][1]

@@ -159,6 +159,16 @@ def test_paediatrics_comes_last_when_no_child_is_named_and_months_are_an_age_onl
         assert population_rules(text, [("儿科", 0.5), ("呼吸内科", 0.4)])[0][0] == "儿科", text
 
 
+def test_a_childs_eye_or_bed_wetting_keeps_paediatrics_among_the_three_and_a_pregnancy_checkup_is_obstetrics():
+    from bot.service import population_rules
+
+    ranked = [("精神心理科", 0.5), ("内分泌科", 0.3), ("神经内科", 0.1)]
+    assert [n for n, _ in population_rules("女儿七岁还天天尿床 要看医生吗", ranked)] == ["精神心理科", "内分泌科", "儿科"]
+    assert population_rules("我老是尿床", ranked) == ranked  # no child: as the models said
+    assert population_rules("孕检报告说血红蛋白偏低 最近老头晕", [("血液科", 0.5), ("神经内科", 0.3)])[0][0] == "产科"
+    assert population_rules("备孕检查说血红蛋白偏低", [("血液科", 0.5), ("妇科", 0.3)])[0][0] == "血液科"
+
+
 def _sure_report(text: str) -> dict:  # type: ignore[type-arg]
     """Rasa sure it heard a question about a report, its triage selector pointing at rheumatology."""
     return _sure("query_report", text, ("rheumatology", "endocrinology"))
