@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import redis
 from flask import Flask, current_app
 from rq import Queue
@@ -45,14 +47,24 @@ def count_in_windows(redis_client: redis.Redis, windows: list[tuple[str, int]]) 
     return [int(count) for count in script(keys=[key for key, _ in windows], args=[window for _, window in windows])]
 
 
+# A public endpoint's rate limit and its cache read as one script: one command, not a pipeline of two (the client's
+# pipeline machinery cost the bot's degraded mode about 40 µs of CPU an answer).
+_COUNT_THEN_GET = """
+local count = redis.call('INCR', KEYS[1])
+if redis.call('TTL', KEYS[1]) == -1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return {count, redis.call('GET', KEYS[2])}
+"""
+_COUNT_THEN_GET_SHA = hashlib.sha1(_COUNT_THEN_GET.encode(), usedforsecurity=False).hexdigest()  # Redis names scripts so
+
+
 def hit_rate_limit_then_get(key: str, *, limit: int, window_seconds: int, get: str) -> tuple[bool, bytes | None]:
-    """`hit_rate_limit`, and a GET of `get`, in one round trip: a public endpoint's rate limit and its cache read.
-    A second round trip cost the bot's degraded mode a quarter of its throughput."""
-    pipe = client().pipeline(transaction=False)
-    # EVAL, not the registered script: a pipeline checks SCRIPT EXISTS in a round trip of its own before EVALSHA.
-    pipe.eval(_COUNT_SCRIPT, 1, _rate_limit_key(key), window_seconds)
-    pipe.get(get)
-    (count,), value = pipe.execute()
+    """`hit_rate_limit`, and a GET of `get`, in one round trip: a second round trip cost the bot's degraded mode a
+    quarter of its throughput."""
+    args = (2, _rate_limit_key(key), get, window_seconds)
+    try:
+        count, value = client().evalsha(_COUNT_THEN_GET_SHA, *args)
+    except redis.exceptions.NoScriptError:  # a new or flushed server: EVAL loads the script for the next EVALSHA
+        count, value = client().eval(_COUNT_THEN_GET, *args)
     return int(count) > limit, value
 
 

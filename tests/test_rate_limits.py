@@ -33,3 +33,16 @@ def test_a_counter_left_without_an_expiry_gets_one_on_its_next_count(app) -> Non
 
     assert count_in_windows(redis_client, [("rl:d", 900)]) == [8]
     assert 0 < redis_client.ttl("rl:d") <= 900
+
+
+def test_the_public_limit_counts_reads_the_cache_and_survives_a_server_that_lost_its_scripts(app) -> None:  # type: ignore[no-untyped-def]
+    from core.redis import hit_rate_limit_then_get
+
+    redis_client = app.extensions["redis"]
+    redis_client.set("answer:e", b"cached")
+    with app.app_context():
+        assert hit_rate_limit_then_get("e", limit=2, window_seconds=60, get="answer:e") == (False, b"cached")
+        redis_client.script_flush()  # a restarted or failed-over Redis: EVALSHA finds no script
+        assert hit_rate_limit_then_get("e", limit=2, window_seconds=60, get="answer:none") == (False, None)
+        assert hit_rate_limit_then_get("e", limit=2, window_seconds=60, get="answer:e") == (True, b"cached")
+    assert 0 < redis_client.ttl("rl:e") <= 60
