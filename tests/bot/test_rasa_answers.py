@@ -127,6 +127,10 @@ def test_a_reading_told_with_a_complaint_is_triage_with_a_department_and_a_bare_
         answer = _answer(text, _sure_reading(text))
         assert answer.intent == "record_vital", text
         assert answer.department is None
+    # hunger, thirst, weight loss and much urine are complaints too (the classic signs of a high sugar)
+    for text in ("空腹血糖七点九 最近总是饿", "餐后血糖十二 人瘦了好几斤", "空腹血糖8.1 夜尿多"):
+        assert _answer(text, _sure_reading(text)).intent == "triage", text
+    assert _answer("凌晨起夜顺手量了下 高压一百二十五", _sure_reading("凌晨起夜顺手量了下高压一百二十五")).intent == "record_vital"
 
 
 def test_grown_children_are_not_sent_to_paediatrics_and_pregnancy_told_plainly_goes_to_obstetrics():
