@@ -83,6 +83,10 @@ _COMPLAINT = re.compile(r"(不舒服|难受|疼|痛|晕|慌|闷|胀|麻|痒|乏�
                         r"|冒汗|看不清|眼花|耳鸣|尿频|尿急|老饿|总是饿|总饿|容易饿|饿得快|瘦了|掉秤|夜尿多|尿多)")
 _FINDING_NAMES = re.compile(r"(肿瘤|肿标|肿物|囊肿|肌瘤|气肿|水肿|痛风|百日咳|肿大)")
 _DENIED_BEFORE = re.compile(r"(没|不|无|未)[^，。！？ ]{0,2}$")
+# "吃了一礼拜头孢还咳 咋回事" asks what the symptom is; "是药闹的吗", "还能吃吗" ask about the drug.
+_WHAT_IS_IT = re.compile(r"(咋回事|怎么回事|啥原因|什么原因|啥情况|什么情况|是啥病|什么病|咋整|怎么办)")
+_ABOUT_THE_DRUG = re.compile(r"(药(闹|引起|导致|的事|的问题|的副作用)|副作用|不良反应|是不是[^，。！？ ]{0,4}药|(能|可以|该|要|用)不?(能|要|用)?"
+                             r"(接着|继续|再|还)?(吃|停|换|加|减|用)|停药|换药|加量|减量|剂量|吃多少|几片|饭前|饭后|过敏)")
 _WHICH_DEPT = re.compile(r"((挂|看|去)(什么|哪个|哪|啥)科|什么科|哪个科|挂哪|看哪个医生)")
 
 _CHILD_EXCEPT = CHILD_KEEP - {"产科"}
@@ -295,6 +299,11 @@ def complains(text: str) -> bool:
     names of findings on a report aside (肿瘤标志物, 肝囊肿, 痛风 are no swelling or pain)."""
     text = _FINDING_NAMES.sub("", text)
     return any(not _DENIED_BEFORE.search(text[max(0, m.start() - 3) : m.start()]) for m in _COMPLAINT.finditer(text))
+
+
+def asks_what_the_symptom_is(text: str) -> bool:
+    """A complaint despite a drug, asking what it is rather than about the drug (FORMAT.md: triage)."""
+    return bool(_WHAT_IS_IT.search(text)) and not _ABOUT_THE_DRUG.search(text) and complains(text)
 
 
 def asks_which_department(text: str) -> bool:

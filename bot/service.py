@@ -205,6 +205,9 @@ def _from_rasa(text: str, parsed: dict[str, Any], flags: safety.RedFlagResult) -
         # "血压一百七 头有点晕", "尿酸五百多 脚趾头疼得下不了地": a reading or a result told with a complaint is triage
         # too (FORMAT.md); the model heard the reading or the report
         intent = "triage"
+    elif intent == "medication_question" and fallback.asks_what_the_symptom_is(text):
+        # "头孢吃了一礼拜还咳 咋回事": a symptom despite a drug, asking what it is, is triage (FORMAT.md)
+        intent = "triage"
     if intent == "triage":
         departments = blend_departments(departments, fallback.departments_of(bayes))
     return _answer(text, intent=intent, confidence=confidence, departments=departments, entities=entities, flags=flags,

@@ -184,3 +184,12 @@ def test_a_result_told_with_a_complaint_is_triage_and_the_names_of_findings_are_
     assert answer.intent == "triage" and answer.department == "风湿免疫科"
     for text in ("尿酸五百二 是不是痛风", "肿瘤标志物CEA偏高 要紧吗", "B超说肝囊肿2厘米 啥意思", "体检肿标里铁蛋白高"):
         assert _answer(text, _sure_report(text)).intent == "query_report", text
+
+
+def test_a_symptom_despite_a_drug_asking_what_it_is_is_triage_and_a_question_about_the_drug_is_not():
+    fallback.model()
+    for text in ("头孢吃了一礼拜了还咳 咋回事", "降压药天天吃着 头还是晕 怎么回事"):
+        answer = _answer(text, _sure("medication_question", text, ("respiratory", "cardiology")))
+        assert answer.intent == "triage" and answer.department is not None, text
+    for text in ("吃了二甲双胍胃里不舒服 还能接着吃吗", "氨氯地平吃了俩月脚踝肿 是药闹的吗 咋回事", "吃了头孢咳嗽好点了 要不要停药 咋办"):
+        assert _answer(text, _sure("medication_question", text, ("respiratory", "cardiology"))).intent == "medication_question", text
