@@ -54,7 +54,7 @@ local count = redis.call('INCR', KEYS[1])
 if redis.call('TTL', KEYS[1]) == -1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return {count, redis.call('GET', KEYS[2])}
 """
-_COUNT_THEN_GET_SHA = hashlib.sha1(_COUNT_THEN_GET.encode(), usedforsecurity=False).hexdigest()  # Redis names scripts so
+_COUNT_THEN_GET_SHA = hashlib.sha1(_COUNT_THEN_GET.encode(), usedforsecurity=False).hexdigest()  # its name in Redis
 
 
 def hit_rate_limit_then_get(key: str, *, limit: int, window_seconds: int, get: str) -> tuple[bool, bytes | None]:
