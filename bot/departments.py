@@ -34,7 +34,12 @@ CHILD_KEEP = frozenset(
 )
 
 
+# A mother telling how many she bore (生了三个孩子) names no child of hers who is ill.
+CHILDREN_BORNE = re.compile(r"(生|养)(了|过)[一二两俩仨三四五六七八九几\d]+((个|胎)(孩子|娃|小孩|儿子|闺女|女儿)?|(孩子|娃|小孩|儿子|闺女|女儿))")
+
+
 def is_child(text: str) -> bool:
+    text = CHILDREN_BORNE.sub("", text)
     return bool(KIDS.search(text)) and not GROWN_CHILD.search(text)
 
 

@@ -169,6 +169,11 @@ def test_a_childs_eye_or_bed_wetting_keeps_paediatrics_among_the_three_and_a_pre
     ranked = [("精神心理科", 0.5), ("内分泌科", 0.3), ("神经内科", 0.1)]
     assert [n for n, _ in population_rules("女儿七岁还天天尿床 要看医生吗", ranked)] == ["精神心理科", "内分泌科", "儿科"]
     assert population_rules("我老是尿床", ranked) == ranked  # no child: as the models said
+    # a mother of three is telling how many she bore, not that a child is ill
+    ranked = [("妇科", 0.5), ("泌尿外科", 0.3), ("产科", 0.1)]
+    for text in ("生了三个孩子 现在下面老觉得有东西掉出来", "生了俩娃以后老漏尿", "生了二胎以后腰疼"):
+        assert population_rules(text, ranked) == ranked, text
+    assert population_rules("生了三天了 宝宝还黄", ranked)[0][0] == "儿科"
     assert population_rules("孕检报告说血红蛋白偏低 最近老头晕", [("血液科", 0.5), ("神经内科", 0.3)])[0][0] == "产科"
     assert population_rules("备孕检查说血红蛋白偏低", [("血液科", 0.5), ("妇科", 0.3)])[0][0] == "血液科"
 
