@@ -87,7 +87,11 @@ _DENIED_BEFORE = re.compile(r"(没|不|无|未)[^，。！？ ]{0,2}$")
 _WHAT_IS_IT = re.compile(r"(咋回事|怎么回事|啥原因|什么原因|啥情况|什么情况|是啥病|什么病|咋整|怎么办)")
 _ABOUT_THE_DRUG = re.compile(r"(药(闹|引起|导致|的事|的问题|的副作用)|副作用|不良反应|是不是[^，。！？ ]{0,4}药|(能|可以|该|要|用)不?(能|要|用)?"
                              r"(接着|继续|再|还)?(吃|停|换|加|减|用)|停药|换药|加量|减量|剂量|吃多少|几片|饭前|饭后|过敏)")
-_WHICH_DEPT = re.compile(r"((挂|看|去)(什么|哪个|哪|啥)科|什么科|哪个科|挂哪|看哪个医生)")
+_WHICH_DEPT = re.compile(r"((挂|看|去)(什么|哪个|哪|啥)科|什么科|哪个科|挂哪|看哪个医生|挂(什么|啥|哪个)号"
+                         r"|挂那个?科|不知道(该)?(挂|看)(啥|什么|哪))")  # 那 for 哪: a phone's typing
+# "帮我约个心内科专家", "想挂周六的儿科号", "要约四维彩超": a visit asked for, though a complaint comes with it
+_BOOKING = re.compile(r"(?<![不没])(帮|给|替|想|要|能不能|可以)[^，。！？ 不没]{0,2}(约|预约|挂)(个|一个|一下|上)?[^，。！？ ]{0,8}"
+                      r"(号|专家|医生|大夫|门诊|复诊|检查|彩超|B超|CT|核磁|胃镜|肠镜|体检|产检|四维|科)(?![吗么不没])")  # not 要挂号吗
 
 _CHILD_EXCEPT = CHILD_KEEP - {"产科"}
 _INJURY = re.compile(r"(摔|崴|扭|撞|砸|骨折|车祸|磕|割|划|扎|刀|烫|烧伤|咬)")
@@ -304,6 +308,11 @@ def complains(text: str) -> bool:
 def asks_what_the_symptom_is(text: str) -> bool:
     """A complaint despite a drug, asking what it is rather than about the drug (FORMAT.md: triage)."""
     return bool(_WHAT_IS_IT.search(text)) and not _ABOUT_THE_DRUG.search(text) and complains(text)
+
+
+def wants_to_book(text: str) -> bool:
+    """Asks for a visit, a doctor or a test (FORMAT.md: book_appointment, even naming a symptom), not where to go."""
+    return bool(_BOOKING.search(text)) and not _WHICH_DEPT.search(text)
 
 
 def asks_which_department(text: str) -> bool:

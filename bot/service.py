@@ -205,6 +205,9 @@ def _from_rasa(text: str, parsed: dict[str, Any], flags: safety.RedFlagResult) -
         # "血压一百七 头有点晕", "尿酸五百多 脚趾头疼得下不了地": a reading or a result told with a complaint is triage
         # too (FORMAT.md); the model heard the reading or the report
         intent = "triage"
+    elif intent == "triage" and fallback.wants_to_book(text):
+        # "我想约儿科 孩子咳嗽好几天了": a visit asked for is a booking, its complaint gives the department (FORMAT.md)
+        intent = "book_appointment"
     elif intent == "medication_question" and fallback.asks_what_the_symptom_is(text):
         # "头孢吃了一礼拜还咳 咋回事": a symptom despite a drug, asking what it is, is triage (FORMAT.md)
         intent = "triage"

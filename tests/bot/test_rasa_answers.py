@@ -198,3 +198,12 @@ def test_a_symptom_despite_a_drug_asking_what_it_is_is_triage_and_a_question_abo
         assert answer.intent == "triage" and answer.department is not None, text
     for text in ("吃了二甲双胍胃里不舒服 还能接着吃吗", "氨氯地平吃了俩月脚踝肿 是药闹的吗 咋回事", "吃了头孢咳嗽好点了 要不要停药 咋办"):
         assert _answer(text, _sure("medication_question", text, ("respiratory", "cardiology"))).intent == "medication_question", text
+
+
+def test_a_visit_asked_for_is_a_booking_that_keeps_its_department_and_asking_where_to_go_stays_triage():
+    fallback.model()
+    for text, dept in (("我想约儿科 孩子咳嗽好几天了", "儿科"), ("给我妈挂个内分泌科复诊的号 她糖尿病口渴", "内分泌科")):
+        answer = _answer(text, _sure("triage", text, ("pediatrics" if dept == "儿科" else "endocrinology", "respiratory")))
+        assert (answer.intent, answer.department) == ("book_appointment", dept), text
+    for text in ("想挂个号 不知道挂啥 耳朵老是嗡嗡响", "想挂个号 老耳鸣 该挂那个科", "头疼要不要挂号", "胸口闷 要挂号吗"):
+        assert _answer(text, _sure("triage", text, ("ent", "neurology"))).intent == "triage", text
