@@ -87,6 +87,13 @@ class SandboxControl:
         response.raise_for_status()
         return list(response.json()["messages"])
 
+    def wait_for_messages(self, to: str | None = None, channel: str | None = None, timeout: float = 5.0) -> list[dict[str, Any]]:
+        """The messages once there are any (a slow fault's message is recorded when its delay is over), or []."""
+        deadline = time.monotonic() + timeout
+        while not (found := self.messages(to, channel)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return found
+
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + START_TIMEOUT

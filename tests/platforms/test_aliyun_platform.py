@@ -130,6 +130,9 @@ def test_slow_sms_gateway_times_out(sandbox, sandbox_env):
                            sandbox_env["SMS_SIGN_NAME"], sandbox_env["SMS_API_BASE"], timeout=0.5)
     with pytest.raises(PlatformTimeout):
         slow.send_sms("13800138000", LOGIN_TEMPLATE, {"code": "1"})
+    # The gateway still delivers what it was handed: a timeout means "unknown", not "not sent". Waiting for it also
+    # keeps the late SMS out of the next test's sandbox (a CI run once saw it land in a WeCom test).
+    assert [m["to"] for m in sandbox.wait_for_messages(channel="sms")] == ["13800138000"]
 
 
 def test_voice_call(sandbox, voice):

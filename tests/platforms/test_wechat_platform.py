@@ -187,6 +187,7 @@ def test_slow_platform_times_out_as_retryable(sandbox_env, sandbox, redis_client
     with pytest.raises(PlatformTimeout) as caught:
         wechat.send_custom_text("o-1", "您好")
     assert caught.value.kind == "retryable"
+    assert sandbox.wait_for_messages(to="o-1", channel="wechat")  # delivered late all the same: "unknown", not "not sent"
 
 
 def test_custom_text_is_delivered(sandbox, wechat):
