@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import redis
 from flask import Flask, current_app
 from rq import Queue
@@ -54,17 +52,14 @@ local count = redis.call('INCR', KEYS[1])
 if redis.call('TTL', KEYS[1]) == -1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return {count, redis.call('GET', KEYS[2])}
 """
-_COUNT_THEN_GET_SHA = hashlib.sha1(_COUNT_THEN_GET.encode(), usedforsecurity=False).hexdigest()  # its name in Redis
 
 
 def hit_rate_limit_then_get(key: str, *, limit: int, window_seconds: int, get: str) -> tuple[bool, bytes | None]:
     """`hit_rate_limit`, and a GET of `get`, in one round trip: a second round trip cost the bot's degraded mode a
     quarter of its throughput."""
-    args = (2, _rate_limit_key(key), get, window_seconds)
-    try:
-        count, value = client().evalsha(_COUNT_THEN_GET_SHA, *args)
-    except redis.exceptions.NoScriptError:  # a new or flushed server: EVAL loads the script for the next EVALSHA
-        count, value = client().eval(_COUNT_THEN_GET, *args)
+    # redis-py's Script: EVALSHA, and on a server that lost the script (restart, failover) it loads it again
+    script = client().register_script(_COUNT_THEN_GET)
+    count, value = script(keys=[_rate_limit_key(key), get], args=[window_seconds])
     return int(count) > limit, value
 
 
