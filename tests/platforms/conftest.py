@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import pathlib
-import socket
 import subprocess
 import sys
 import time
@@ -24,14 +23,9 @@ if str(REPO) not in sys.path:  # when pytest is started without the repo on sys.
     sys.path.insert(0, str(REPO))
 
 from sandbox.devkeys import generate  # noqa: E402
+from tests.services import eventually, free_port  # noqa: E402
 
 START_TIMEOUT = 20.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class SandboxControl:
@@ -89,10 +83,7 @@ class SandboxControl:
 
     def wait_for_messages(self, to: str | None = None, channel: str | None = None, timeout: float = 5.0) -> list[dict[str, Any]]:
         """The messages once there are any (a slow fault's message is recorded when its delay is over), or []."""
-        deadline = time.monotonic() + timeout
-        while not (found := self.messages(to, channel)) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return found
+        return eventually(lambda: self.messages(to, channel), timeout, every=0.05)
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
