@@ -960,6 +960,9 @@ def check(text: str) -> RedFlagResult:
     flags: list[str] = []
     crisis = False
     for rule in RULES:
+        # One search of the whole message first: most rules have no trigger in it, and a clause is part of it
+        if rule.any_trigger is not None and not rule.any_trigger.search(text):
+            continue
         if rule.code not in flags and _fires(rule, clauses, text):
             flags.append(rule.code)
             crisis = crisis or rule.crisis
@@ -968,7 +971,7 @@ def check(text: str) -> RedFlagResult:
 
 def _fires(rule: RedFlagRule, clauses: list[str], text: str) -> bool:
     """Whether a trigger occurrence survives its clause's exclusions and cancelling contexts, all required words
-    being present. Triggers are looked for first: most rules have none in a message, and the rest costs more."""
+    being present."""
     message_excluded: bool | None = None
     required: bool | None = None
     for index, clause in enumerate(clauses):
