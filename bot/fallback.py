@@ -80,8 +80,8 @@ _INTERJECTIONS = frozenset({"啊", "呀", "吧", "呢", "嘛", "哦", "啦", "�
 VAGUE_COMPLAINT = re.compile(r"^(我|俺|人)?(身上|浑身|全身)?(有点|有些|很|好|特别|老是|总是|一直)?(不舒服|难受|不得劲|不对劲|不好受|不太好|身体不好"
                              r"|不太舒服|不大舒服|不怎么舒服)(死了|得很|得慌|得要命)?(怎么办|咋办|咋整)?[了啊呀吗哦]*[，。！!~～ ]*$")
 _COMPLAINT = re.compile(r"(不舒服|难受|疼|痛|晕|慌|闷|胀|麻|痒|乏力|没劲|没力气|口干|口渴|恶心|想吐|咳|喘|憋|心悸|发抖|肿|发烧|出虚汗"
-                        r"|冒汗|看不清|眼花|耳鸣|尿频|尿急|老饿|总是饿|总饿|容易饿|饿得快|瘦了|掉秤|夜尿多|尿多)")
-_FINDING_NAMES = re.compile(r"(肿瘤|肿标|肿物|囊肿|肌瘤|气肿|水肿|痛风|百日咳|肿大)")
+                        r"|冒汗|看不清|眼花|耳鸣|尿频|尿急|老饿|总是饿|总饿|容易饿|饿得快|瘦了|掉秤|夜尿多|尿多|酸|昏|咯噔)")
+_FINDING_NAMES = re.compile(r"(肿瘤|肿标|肿物|囊肿|肌瘤|气肿|水肿|痛风|百日咳|肿大|尿酸|叶酸|乳酸|氨酸|胆汁酸|胃酸|酸碱)")
 _DENIED_BEFORE = re.compile(r"(没|不|无|未)[^，。！？ ]{0,2}$")
 # "吃了一礼拜头孢还咳 咋回事" asks what the symptom is; "是药闹的吗", "还能吃吗" ask about the drug.
 _WHAT_IS_IT = re.compile(r"(咋回事|怎么回事|啥原因|什么原因|啥情况|什么情况|是啥病|什么病|咋整|怎么办)")
@@ -92,6 +92,16 @@ _WHICH_DEPT = re.compile(r"((挂|看|去)(什么|哪个|哪|啥)科|什么科|�
 # "帮我约个心内科专家", "想挂周六的儿科号", "要约四维彩超": a visit asked for, though a complaint comes with it
 _BOOKING = re.compile(r"(?<![不没])(帮|给|替|想|要|能不能|可以)[^，。！？ 不没]{0,2}(约|预约|挂)(个|一个|一下|上)?[^，。！？ ]{0,8}"
                       r"(号|专家|医生|大夫|门诊|复诊|检查|彩超|B超|CT|核磁|胃镜|肠镜|体检|产检|四维|科)(?![吗么不没])")  # not 要挂号吗
+
+# "乙肝五项一三五阳性 是大三阳还是小三阳", "CT说肺部有磨玻璃结节 这是个啥": a result, and what it means (FORMAT.md:
+# query_report); told with a complaint it is triage
+_RESULT = re.compile(r"(报告|化验|检查|体检|查出|查了|复查|结果|指标|提示|显示|写着|单子|片子|CT|核磁|B超|彩超|超声|平扫|造影|心电图"
+                     r"|胸片|拍片|X光|常规|尿检|肝功|肾功|甲功|血脂|五项|骨密度|眼底|胃镜|肠镜|病理|阳性|阴性|偏高|偏低|升高|[+＋]|加号|正负)", re.IGNORECASE)
+_WHAT_IT_MEANS = re.compile(r"(代表(啥|什么)|(啥|什么)意思|正常(不|吗|么|不正常)|要紧(吗|不|么)|要不要紧|严重(吗|不|么)|有事(没|吗|不)"
+                            r"|没事吧|有(没有)?问题(吗|不|没)?|是不是|需要担心|担心吗|(用|要)不?(用|要)?管(吗|不)?|这是(个)?(啥|什么)"
+                            r"|是病(吗|不)|是[^，。！？ 怎]{1,5}(吗|么|还是))")
+# ...but what to do about it, or which department, is triage (肠镜病理是腺癌 下一步该怎么治, 要看神经内科还是外科)
+_WHAT_TO_DO = re.compile(r"(怎么治|咋治|怎么办|咋办|下一步|该怎么|手术|(挂|看|去)[^，。！？ ]{0,6}科)")
 
 _CHILD_EXCEPT = CHILD_KEEP - {"产科"}
 _INJURY = re.compile(r"(摔|崴|扭|撞|砸|骨折|车祸|磕|割|划|扎|刀|烫|烧伤|咬)")
@@ -313,6 +323,12 @@ def asks_what_the_symptom_is(text: str) -> bool:
 def wants_to_book(text: str) -> bool:
     """Asks for a visit, a doctor or a test (FORMAT.md: book_appointment, even naming a symptom), not where to go."""
     return bool(_BOOKING.search(text)) and not _WHICH_DEPT.search(text)
+
+
+def asks_what_a_result_means(text: str) -> bool:
+    """One's result and what it means, no complaint, not where to go or a booking (FORMAT.md: query_report)."""
+    return (bool(_RESULT.search(text)) and bool(_WHAT_IT_MEANS.search(text)) and not _WHICH_DEPT.search(text)
+            and not _WHAT_TO_DO.search(text) and not _BOOKING.search(text) and not complains(text))
 
 
 def asks_which_department(text: str) -> bool:

@@ -208,6 +208,9 @@ def _from_rasa(text: str, parsed: dict[str, Any], flags: safety.RedFlagResult) -
     elif intent == "triage" and fallback.wants_to_book(text):
         # "我想约儿科 孩子咳嗽好几天了": a visit asked for is a booking, its complaint gives the department (FORMAT.md)
         intent = "book_appointment"
+    elif intent == "triage" and fallback.asks_what_a_result_means(text):
+        # "血常规淋巴细胞百分比偏低 代表啥": what one's result means is query_report (FORMAT.md); departments stay
+        intent = "query_report"
     elif intent == "medication_question" and fallback.asks_what_the_symptom_is(text):
         # "头孢吃了一礼拜还咳 咋回事": a symptom despite a drug, asking what it is, is triage (FORMAT.md)
         intent = "triage"
@@ -313,7 +316,9 @@ def population_rules(text: str, departments: list[tuple[str, float]]) -> list[tu
 
 
 def _about_symptoms(text: str, entities: list[Entity]) -> bool:
-    return any(e.entity in ("symptom", "exam") for e in entities) or fallback.keyword_strength(text) >= 3
+    """About symptoms or an examination (BOT_CONTRACT: then departments are given)."""
+    return (any(e.entity in ("symptom", "exam") for e in entities) or fallback.keyword_strength(text) >= 3
+            or fallback.asks_what_a_result_means(text))
 
 
 def cache_key(clean: str, model_version: str) -> str:

@@ -207,3 +207,13 @@ def test_a_visit_asked_for_is_a_booking_that_keeps_its_department_and_asking_whe
         assert (answer.intent, answer.department) == ("book_appointment", dept), text
     for text in ("想挂个号 不知道挂啥 耳朵老是嗡嗡响", "想挂个号 老耳鸣 该挂那个科", "头疼要不要挂号", "胸口闷 要挂号吗"):
         assert _answer(text, _sure("triage", text, ("ent", "neurology"))).intent == "triage", text
+
+
+def test_what_ones_result_means_is_a_report_question_with_its_department_and_a_complaint_or_what_to_do_is_triage():
+    fallback.model()
+    for text in ("甲功五项TSH偏高 代表啥", "肝功能报告转氨酶八十多 要紧吗", "胸片说肺纹理增粗 是肺炎吗"):
+        answer = _answer(text, _sure("triage", text, ("endocrinology", "gastroenterology")))
+        assert answer.intent == "query_report" and answer.department is not None, text
+    for text in ("体检查出胆囊结石 最近右上腹老疼 要紧吗", "尿检说有尿酸结晶 腰酸 要紧吗", "甲功查出来TSH高 挂哪个科",
+                 "病理报告说是乳腺癌 下一步怎么治", "孕三十周 B超说胎位是臀位 还能转过来吗"):
+        assert _answer(text, _sure("triage", text, ("endocrinology", "gastroenterology"))).intent == "triage", text
