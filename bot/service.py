@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any, NamedTuple, Protocol
 
 import structlog
 
@@ -185,6 +186,29 @@ def _rasa_entities(parsed: dict[str, Any]) -> list[Entity]:
     return entities
 
 
+class _Rewrite(NamedTuple):
+    """A boundary of FORMAT.md that the model misses: it heard one part of the message (a reading, a result, a
+    drug, a complaint), and the message as a whole is another intent. The departments stay."""
+
+    heard: Callable[[str], bool]  # the model's intent
+    says: Callable[[str], bool]  # the (normalised) message
+    becomes: str
+
+
+_REWRITES = (  # the first that applies
+    # "血糖十四 挂哪个科": a reading or a drug in a question about where to go
+    _Rewrite(lambda intent: intent not in DEPARTMENT_INTENTS, fallback.asks_which_department, "triage"),
+    # "血压一百七 头有点晕", "尿酸五百多 脚趾头疼得下不了地": a reading or a result told with a complaint
+    _Rewrite(lambda intent: intent in ("record_vital", "query_report"), fallback.complains, "triage"),
+    # "我想约儿科 孩子咳嗽好几天了": a visit asked for, its complaint giving the department
+    _Rewrite(lambda intent: intent == "triage", fallback.wants_to_book, "book_appointment"),
+    # "血常规淋巴细胞百分比偏低 代表啥": what one's result means, no complaint
+    _Rewrite(lambda intent: intent == "triage", fallback.asks_what_a_result_means, "query_report"),
+    # "头孢吃了一礼拜还咳 咋回事": a symptom despite a drug, asking what it is
+    _Rewrite(lambda intent: intent == "medication_question", fallback.asks_what_the_symptom_is, "triage"),
+)
+
+
 def _from_rasa(text: str, parsed: dict[str, Any], flags: safety.RedFlagResult) -> Understanding:
     """Rasa's parse as the contract's answer; only for messages the rules did not flag (those never reach Rasa)."""
     bayes = fallback.bayes_ranking(text)
@@ -197,23 +221,9 @@ def _from_rasa(text: str, parsed: dict[str, Any], flags: safety.RedFlagResult) -
         if confidence < MODEL_EMERGENCY_CONFIDENCE or safety.suppressed(text):
             intent, model_urgent = "triage", confidence >= MODEL_EMERGENCY_CONFIDENCE
             departments = departments or [("急诊科", confidence)]
-    if intent not in DEPARTMENT_INTENTS and fallback.asks_which_department(text):
-        # "血糖十四 挂哪个科": a reading or a drug in a question about where to go is triage by the contract,
-        # whatever else the model heard in it
-        intent = "triage"
-    elif intent in ("record_vital", "query_report") and fallback.complains(text):
-        # "血压一百七 头有点晕", "尿酸五百多 脚趾头疼得下不了地": a reading or a result told with a complaint is triage
-        # too (FORMAT.md); the model heard the reading or the report
-        intent = "triage"
-    elif intent == "triage" and fallback.wants_to_book(text):
-        # "我想约儿科 孩子咳嗽好几天了": a visit asked for is a booking, its complaint gives the department (FORMAT.md)
-        intent = "book_appointment"
-    elif intent == "triage" and fallback.asks_what_a_result_means(text):
-        # "血常规淋巴细胞百分比偏低 代表啥": what one's result means is query_report (FORMAT.md); departments stay
-        intent = "query_report"
-    elif intent == "medication_question" and fallback.asks_what_the_symptom_is(text):
-        # "头孢吃了一礼拜还咳 咋回事": a symptom despite a drug, asking what it is, is triage (FORMAT.md)
-        intent = "triage"
+    rewrite = next((r for r in _REWRITES if r.heard(intent) and r.says(text)), None)
+    if rewrite is not None:
+        intent = rewrite.becomes
     if intent == "triage":
         departments = blend_departments(departments, fallback.departments_of(bayes))
     return _answer(text, intent=intent, confidence=confidence, departments=departments, entities=entities, flags=flags,
