@@ -205,7 +205,10 @@ def test_a_visit_asked_for_is_a_booking_that_keeps_its_department_and_asking_whe
     for text, dept in (("我想约儿科 孩子咳嗽好几天了", "儿科"), ("给我妈挂个内分泌科复诊的号 她糖尿病口渴", "内分泌科")):
         answer = _answer(text, _sure("triage", text, ("pediatrics" if dept == "儿科" else "endocrinology", "respiratory")))
         assert (answer.intent, answer.department) == ("book_appointment", dept), text
-    for text in ("想挂个号 不知道挂啥 耳朵老是嗡嗡响", "想挂个号 老耳鸣 该挂那个科", "头疼要不要挂号", "胸口闷 要挂号吗"):
+    for text in ("预约胃镜 下周二", "挂号 眼科 明天上午", "想约个动态血压监测 最近头晕"):  # opening with it; a test named
+        assert _answer(text, _sure("triage", text, ("gastroenterology", "cardiology"))).intent == "book_appointment", text
+    for text in ("想挂个号 不知道挂啥 耳朵老是嗡嗡响", "想挂个号 老耳鸣 该挂那个科", "头疼要不要挂号", "胸口闷 要挂号吗",
+                 "挂号了 可还是嗓子疼"):
         assert _answer(text, _sure("triage", text, ("ent", "neurology"))).intent == "triage", text
 
 
