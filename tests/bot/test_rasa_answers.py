@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import fallback, safety
 from bot.dialogue import LOW_CONFIDENCE
-from bot.service import _from_rasa, _rasa_intent, blend_intent
+from bot.service import _from_rasa, _rasa_intent, blend_intent, keep_named_department
 from bot.text import normalize
 
 
@@ -220,3 +220,12 @@ def test_what_ones_result_means_is_a_report_question_with_its_department_and_a_c
     for text in ("体检查出胆囊结石 最近右上腹老疼 要紧吗", "尿检说有尿酸结晶 腰酸 要紧吗", "甲功查出来TSH高 挂哪个科",
                  "病理报告说是乳腺癌 下一步怎么治", "孕三十周 B超说胎位是臀位 还能转过来吗"):
         assert _answer(text, _sure("triage", text, ("endocrinology", "gastroenterology"))).intent == "triage", text
+
+
+def test_a_department_a_disease_or_drug_names_stays_among_the_three():
+    ranked = [("神经内科", 0.5), ("骨科", 0.2), ("皮肤科", 0.1)]
+    assert [n for n, _ in keep_named_department("糖尿病十年了脚底下麻像踩在棉花上", ranked)] == ["神经内科", "骨科", "内分泌科"]
+    assert [n for n, _ in keep_named_department("甲亢两年了最近手抖得厉害", ranked)][2] == "内分泌科"
+    assert keep_named_department("脚底下麻像踩在棉花上", ranked) == ranked  # nothing named: as the models said
+    named_first = [("内分泌科", 0.5), ("神经内科", 0.2), ("骨科", 0.1)]
+    assert keep_named_department("糖尿病十年了脚底下麻", named_first) == named_first
