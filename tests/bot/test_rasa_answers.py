@@ -123,7 +123,7 @@ def test_a_reading_told_with_a_complaint_is_triage_with_a_department_and_a_bare_
     answer = _answer("血压一百七十 低压一百 头有点晕", _sure_reading("血压170低压100头有点晕"))
     assert answer.intent == "triage"
     assert answer.department == "心血管内科"
-    for text in ("血压一百三 八十五 没啥不舒服 记一下", "今天血压一百四 头不晕", "早上血压一百二十八 八十"):
+    for text in ("血压一百三 八十五 没啥不舒服 记一下", "今天血压一百四 头不晕", "早上血压一百二十八 八十", "早上血糖六点八 喝了杯酸奶"):
         answer = _answer(text, _sure_reading(text))
         assert answer.intent == "record_vital", text
         assert answer.department is None
