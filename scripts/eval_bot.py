@@ -16,6 +16,7 @@ and the worst confusions. Training never reads nlu_data/test/.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -91,6 +92,21 @@ def _weakest(gold: list[str], names: list[list[str]], n: int = 8) -> list[tuple[
     return sorted(((d, right[d] / c, c) for d, c in cases.items()), key=lambda x: x[1])[:n]
 
 
+def trained_on(rasa_url: str) -> str:
+    """The model Rasa serves and the machine that trained it: figures differ between CPUs."""
+    import requests
+
+    try:
+        model = Path(requests.get(f"{rasa_url}/status", timeout=5).json()["model_file"]).name
+    except (requests.RequestException, ValueError, KeyError):
+        return "unknown model"
+    record = ROOT / "bot" / "rasa" / "models" / model.replace(".tar.gz", ".machine.json")
+    if not record.exists():
+        return f"{model}, trained on an unrecorded machine"
+    m = json.loads(record.read_text())
+    return f"{model}, trained on {m['cpu']} [{' '.join(m['instruction_sets'])}], oneDNN {m['TF_ENABLE_ONEDNN_OPTS']}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rasa", default="http://127.0.0.1:5005")
@@ -110,6 +126,7 @@ def main() -> int:
     service.warm_up()
     m = evaluate(nlu, ROOT / "nlu_data" / args.set, args.files, misses=args.misses)
     pct = lambda x: f"{100 * x:.1f} %"  # noqa: E731
+    print("model                  ", "none (fallback only)" if nlu is None else trained_on(args.rasa))
     print(f"examples                {m['examples']}  (answered by {dict(m['sources'])})")
     print(f"intent accuracy         {pct(m['intent_accuracy'])}")
     print(f"intent macro-F1         {pct(m['intent_macro_f1'])}")

@@ -16,6 +16,8 @@ Steps:
  4. bot/rasa/models/<key>.tar.gz exists -> reuse it; otherwise `rasa train` into it.
     bot/rasa/models/CURRENT names the model to serve; the newest mtime is the same file, so
     `rasa run -m bot/rasa/models` serves it too. Older models beyond KEEP_MODELS (3) are removed.
+ 5. bot/rasa/models/<key>.machine.json records the CPU and TensorFlow that trained it: the same key
+    trained on another CPU gives a model that scores differently (see machine()).
 nlu_data/test/ and nlu_data/dev/ are never read.
 """
 
@@ -23,7 +25,9 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
+import platform
 import subprocess
 import sys
 import time
@@ -139,11 +143,49 @@ def rasa_env() -> dict[str, str]:
     return env
 
 
+def machine() -> dict[str, object]:
+    """What a model's numbers depend on beyond the cache key.
+
+    TensorFlow picks its CPU kernels by instruction set at run time, so the same data, config and
+    seeds trained on an AVX2-only CPU and on an AVX-512 one give models that differ by about half a
+    point on every figure. Figures are comparable only between models trained on the same kind of CPU.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    cpu, flags = platform.processor(), set()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            name, _, value = line.partition(":")
+            if name.strip() == "model name":
+                cpu = value.strip()
+            elif name.strip() == "flags":
+                flags = set(value.split())
+                break
+    except OSError:
+        pass
+    try:
+        tensorflow = version("tensorflow")
+    except PackageNotFoundError:
+        tensorflow = "unknown"
+    return {
+        "cpu": cpu,
+        "instruction_sets": sorted(flags & {"avx", "avx2", "fma", "avx512f", "avx512_bf16", "avx512_vnni", "amx_tile"}),
+        "tensorflow": tensorflow,
+        "TF_ENABLE_ONEDNN_OPTS": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default"),
+    }
+
+
+def describe(record: dict[str, object]) -> str:
+    return f"{record['cpu']} [{' '.join(record['instruction_sets'])}], tensorflow {record['tensorflow']}, " \
+        f"oneDNN {record['TF_ENABLE_ONEDNN_OPTS']}"
+
+
 def prune_models(keep: Path) -> None:
     models = sorted(MODELS.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in models[KEEP_MODELS:]:
         if old != keep:
             old.unlink()
+            old.with_name(old.name.replace(".tar.gz", ".machine.json")).unlink(missing_ok=True)
             log(f"removed old model {old.name}")
 
 
@@ -185,14 +227,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     model = MODELS / f"{key}.tar.gz"
+    record = MODELS / f"{key}.machine.json"
     if model.exists() and not args.force:
         os.utime(model)  # newest mtime = the one `rasa run -m bot/rasa/models` picks
         (MODELS / "CURRENT").write_text(model.name + "\n")
         log(f"cache hit: reusing {model.relative_to(ROOT)} (key {key}); nothing to train")
+        if record.exists():
+            log("it was trained on " + describe(json.loads(record.read_text())))
         return 0
 
     n_examples = len(nlu_yaml.load_examples([NLU / "train"]))
+    trained_on = machine()
     log(f"training model {key} on {n_examples} examples (epochs={'config' if epochs is None else epochs})")
+    log("on " + describe(trained_on))
     cmd = [
         sys.executable,
         "-m",
@@ -217,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"rasa train failed (exit {proc.returncode})")
         return proc.returncode or 1
     (MODELS / "CURRENT").write_text(model.name + "\n")
+    record.write_text(json.dumps(trained_on, indent=1) + "\n")
     prune_models(model)
     log(
         f"trained {model.relative_to(ROOT)} in {time.time() - t1:.0f}s "
