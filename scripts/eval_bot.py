@@ -104,7 +104,7 @@ def trained_on(rasa_url: str) -> str:
     if not record.exists():
         return f"{model}, trained on an unrecorded machine"
     m = json.loads(record.read_text())
-    return f"{model}, trained on {m['cpu']} [{' '.join(m['instruction_sets'])}], oneDNN {m['TF_ENABLE_ONEDNN_OPTS']}"
+    return f"{model}, trained on {m['cpu']} [{' '.join(m['instruction_sets'])}], oneDNN {m.get('oneDNN', 'default')}"
 
 
 def main() -> int:
