@@ -66,7 +66,31 @@ def ok(model: BaseModel | None = None, status: int = 200) -> Response:
     return Response(model.model_dump_json(), status=status, mimetype="application/json")
 
 
+# NUL is no character a person types, and PostgreSQL refuses to store it in text: without this check, a name or
+# message holding one reached the database and failed there (the fuzzer found it on staff login).
+def nul_refused() -> ApiError:
+    return ApiError(400, "invalid_characters", "内容里有无法识别的字符，请删掉后再试。")
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def _refuse_nul_in_url() -> None:
+        """%00 in a path or query string decodes to NUL: refused like one in a body."""
+        if request.path.startswith("/api/") and (
+            "\x00" in request.path or any("\x00" in k + v for k, v in request.args.items(multi=True))
+        ):
+            raise nul_refused()
+
     @app.before_request
     def _check_json_body() -> None:
         """Bodies of API writes must be JSON objects in UTF-8; say so clearly instead of guessing."""
@@ -82,7 +106,8 @@ def init_app(app: Flask) -> None:
         if request.mimetype != "application/json":
             raise ApiError(415, "unsupported_media_type", "请用 JSON 格式提交（Content-Type: application/json）。")
         try:
-            parsed = json.loads(raw.decode("utf-8"))
+            body = raw.decode("utf-8")
+            parsed = json.loads(body)
         except UnicodeDecodeError as exc:
             raise ApiError(400, "invalid_encoding", "内容不是 UTF-8 编码，请检查后再试。") from exc
         except json.JSONDecodeError as exc:
@@ -90,3 +115,5 @@ def init_app(app: Flask) -> None:
         # platform callbacks speak the platform's format (Aliyun pushes JSON arrays); their models validate them
         if not isinstance(parsed, dict) and not request.path.startswith("/api/v1/callbacks/"):
             raise ApiError(400, "invalid_json", "提交的内容应该是一个 JSON 对象。")
+        if "\\u0000" in body and _holds_nul(parsed):  # the escape is the only way JSON carries NUL
+            raise nul_refused()

@@ -99,3 +99,27 @@ def test_every_response_has_a_request_id_and_echoes_a_sane_one(client):
     assert len(client.get("/healthz").headers["X-Request-ID"]) == 32
     assert client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["X-Request-ID"] == "abc-123"
     assert client.get("/healthz", headers={"X-Request-ID": "x" * 500}).headers["X-Request-ID"] != "x" * 500
+
+
+@pytest.mark.parametrize("path,body", [
+    ("/api/v1/staff/login", '{"username": "N\\u00f8\\u0000]}", "password": "long enough password"}'),  # found by the fuzzer
+    ("/api/v1/auth/wechat", '{"code": "abc\\u0000"}'),
+    ("/api/v1/bot/understand", '{"text": "头疼\\u0000"}'),
+])
+def test_a_nul_character_is_refused_before_it_reaches_the_database(client, path, body):
+    """PostgreSQL cannot store NUL in text: a staff login with one in the name was a 500 there."""
+    response = client.post(path, data=body.encode(), content_type="application/json")
+    assert response.status_code == 400
+    assert _error(response)["code"] == "invalid_characters"
+
+
+def test_a_nul_in_the_query_string_is_refused(client):
+    response = client.get("/api/v1/me?name=%00")
+    assert response.status_code == 400
+    assert _error(response)["code"] == "invalid_characters"
+
+
+def test_a_backslash_and_u0000_typed_as_text_is_no_nul(client):
+    response = client.post("/api/v1/staff/login", content_type="application/json",
+                           data=b'{"username": "a\\\\u0000b", "password": "long enough password"}')
+    assert response.status_code == 401, response.get_json()
