@@ -23,6 +23,7 @@ from care import service as care_service
 from care.schedule import Clock
 from console import service as task_service
 from core.db import utcnow
+from core.errors import ApiError
 from identity.models import Patient
 
 Understand = Callable[[str], Understanding]
@@ -136,6 +137,10 @@ def handle_message(
     """Stores the message, answers it, stores the answer. A WeChat retry (same external id) gets the same answer."""
     if external_id:
         earlier = db_session.scalar(select(ChatMessage).where(ChatMessage.channel == channel, ChatMessage.external_id == external_id))
+        if earlier is not None and earlier.patient_id != patient.id:
+            # Ids are unique per channel, so this is no retry but a broken or forged client: it must not be shown the
+            # other patient's conversation.
+            raise ApiError(409, "message_id_taken", "这条消息的编号和别的消息重复了，请重新发送。")
         if earlier is not None:
             answer = db_session.scalar(select(ChatMessage).where(ChatMessage.reply_to_id == earlier.id))
             u = Understanding.model_validate(earlier.understanding)

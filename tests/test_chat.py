@@ -119,6 +119,18 @@ def test_a_resent_message_is_answered_once(care_team):
     assert len(patient.get("/api/v1/chat/messages").get_json()["items"]) == 2  # one question, one answer
 
 
+def test_another_patients_message_id_shows_nothing_of_their_conversation(care_team, phones):
+    patient, _, _ = care_team
+    first = say(patient, "最近老胃疼 反酸", client_msg_id="m-42")
+    other = phones.patient()
+    response = other.post("/api/v1/chat/messages", json={"text": "你好", "client_msg_id": "m-42"})
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "message_id_taken"
+    assert "消化" not in response.get_data(as_text=True)
+    assert other.get("/api/v1/chat/messages").get_json()["items"] == []
+    assert say(patient, "最近老胃疼 反酸", client_msg_id="m-42")["message_id"] == first["message_id"]  # still a retry
+
+
 @pytest.mark.parametrize("body,status", [({"text": ""}, 422), ({"text": "   "}, 422), ({"text": "啊" * 501}, 422),
                                          ({"text": 123}, 422), ({"message": "hi"}, 422)])
 def test_bad_chat_input_gets_the_envelope(care_team, body, status):
