@@ -29,7 +29,8 @@ CHANNEL = "wechat_oa"
 SERVICE_WINDOW = timedelta(hours=48)  # WeChat lets us send customer-service messages this long after the user wrote
 
 
-def answer(*, db_session: Session, app_id: str, openid: str, msg_id: str, text: str | None, voice: bool) -> str | None:
+def answer(*, db_session: Session, app_id: str, openid: str, msg_id: str | None, text: str | None,
+           voice: bool) -> str | None:
     """The reply to one text or voice message from a follower (None: nothing to say, staff have the chat)."""
     patient_id = db_session.scalar(select(PlatformIdentity.patient_id).where(
         PlatformIdentity.platform == OA_PLATFORM, PlatformIdentity.app_id == app_id, PlatformIdentity.subject == openid))

@@ -64,7 +64,9 @@ def wechat_oa_event(query: SignedQuery) -> Response:
     session = db.session()
     if message.type in ("text", "voice"):
         text = message.content if message.type == "text" else message.recognition
-        said = oa_chat.answer(db_session=session, app_id=appid, openid=message.source, msg_id=str(message.id),
+        # WeChat's MsgId is a 64-bit number; without one (0) or with a forged giant, the message is not deduplicated
+        msg_id = str(message.id) if 0 < message.id < 2**64 else None
+        said = oa_chat.answer(db_session=session, app_id=appid, openid=message.source, msg_id=msg_id,
                               text=text, voice=message.type == "voice")
         session.commit()
         if not said:

@@ -144,6 +144,20 @@ def test_patients_chat_with_the_bot_by_text_and_by_voice(app, client, phones, sa
     assert len(stored) == 2  # the retried message once, the voice message with its text; the silent one is not a turn
 
 
+def test_messages_without_a_usable_msg_id_are_each_answered(app, client, phones, sandbox, staff):
+    from bot.models import ChatMessage
+
+    settings = app.config["SETTINGS"]
+    elder = _elder_following(app, client, phones, sandbox)
+    factories.assign(app, elder.patient_id, staff.team_id)
+    first = _say(client, settings, elder.oa_openid, text="你好", msg_id="0")
+    second = _say(client, settings, elder.oa_openid, text="最近胃疼 反酸", msg_id="0")  # no id: not a retry of the first
+    assert second and second != first
+    assert _say(client, settings, elder.oa_openid, text="谢谢", msg_id="9" * 200)  # a forged giant id: answered, no 500
+    stored = rows(app, ChatMessage, ChatMessage.channel == "wechat_oa", ChatMessage.direction == "in")
+    assert len(stored) == 3
+
+
 def test_a_follower_not_yet_known_is_asked_to_log_in_once(app, client, sandbox):
     settings = app.config["SETTINGS"]
     _follow(sandbox["SANDBOX_BASE"], settings, "oa-stranger", None)
