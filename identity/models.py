@@ -169,7 +169,7 @@ class AuditLog(Base):
     actor_type: Mapped[str] = mapped_column(String(16))  # patient | family | staff | system
     actor_id: Mapped[str] = mapped_column(String(40))
     action: Mapped[str] = mapped_column(String(32))  # read | create | update | delete | login
-    resource: Mapped[str] = mapped_column(String(32))
+    resource: Mapped[str] = mapped_column(String(64))  # a kind, or a kind and its subject (push:<tag>)
     resource_id: Mapped[str | None] = mapped_column(String(40))
     patient_id: Mapped[str | None] = mapped_column(String(40))
     ip: Mapped[str | None] = mapped_column(String(64))

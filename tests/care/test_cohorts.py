@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests import factories
-from tests.care.helpers import cycle, local, medication, patient
+from tests.care.helpers import cycle, local, medication, patient, rows
 
 
 def _tagged(app, phones, staff, tags, team_id=None):  # type: ignore[no-untyped-def]
@@ -128,3 +128,19 @@ def test_bad_pushes_get_a_clear_error_and_patients_cannot_push(app, phones, staf
                                    json={"tag": "高血压", "title": "通知", "content": "x"})
     assert as_patient.status_code == 403
     assert staff.get("/api/v1/staff/pushes").get_json() == {"pushes": []}
+
+
+def test_the_longest_tag_a_cohort_can_have_works_for_plans_and_pushes(app, phones, staff, clock):
+    """The audit row names the tag (cohort_plan:<tag>); with a 32-character tag it outgrew its column on PostgreSQL."""
+    from identity.models import AuditLog
+
+    tag = "二型糖尿病合并高血压" * 3 + "随访"  # 32 characters, the most a tag may have
+    _tagged(app, phones, staff, [tag])
+    template = staff.template(medication(channels=["sms"]))
+    plan = staff.post("/api/v1/staff/cohort-plans", json={"tag": tag, "template_id": template})
+    assert plan.status_code == 200, plan.get_json()
+    assert plan.get_json()["assigned"] == 1
+    push = staff.post("/api/v1/staff/pushes", json={"tag": tag, "title": "控糖小课堂", "content": "主食定量，少喝甜饮料。"})
+    assert push.status_code == 201, push.get_json()
+    audited = {a.resource for a in rows(app, AuditLog, AuditLog.actor_type == "staff")}
+    assert {f"cohort_plan:{tag}", f"push:{tag}"} <= audited
