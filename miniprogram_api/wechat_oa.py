@@ -10,6 +10,8 @@ events are idempotent.
 
 from __future__ import annotations
 
+import time
+
 import structlog
 from flask import Response, request
 from flask_openapi3 import Tag
@@ -37,6 +39,11 @@ class SignedQuery(BaseModel):
     echostr: str | None = Field(None, max_length=128)
 
 
+# WeChat's signature covers the timestamp and nonce, not the body: a signed query string seen once (in an access log,
+# say) could carry any message later. WeChat pushes within seconds and retries within a minute.
+MAX_SIGNATURE_AGE_SECONDS = 300
+
+
 def _verify(query: SignedQuery) -> None:
     token = settings().wechat_oa_token
     try:
@@ -45,6 +52,8 @@ def _verify(query: SignedQuery) -> None:
         check_signature(token, query.signature, query.timestamp, query.nonce)
     except InvalidSignatureException as exc:
         raise ApiError(403, "invalid_signature", "签名不对，请求被拒绝。") from exc
+    if not query.timestamp.isdigit() or abs(time.time() - int(query.timestamp)) > MAX_SIGNATURE_AGE_SECONDS:
+        raise ApiError(403, "stale_signature", "签名已过期，请求被拒绝。")
 
 
 @bp.get("/callbacks/wechat-oa", tags=[TAG])

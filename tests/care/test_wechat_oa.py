@@ -55,6 +55,17 @@ def test_wechat_checks_the_server_url_and_unsigned_pushes_are_refused(app, clien
     assert unsigned.status_code == 403
 
 
+def test_a_signed_query_string_replayed_later_is_refused(app, client):
+    """The signature does not cover the body: an old signed query string must not carry a new message."""
+    settings = app.config["SETTINGS"]
+    timestamp, nonce = str(int(time.time()) - 3600), "n-replayed"
+    signature = hashlib.sha1("".join(sorted([settings.wechat_oa_token, timestamp, nonce])).encode(),
+                             usedforsecurity=False).hexdigest()
+    replayed = client.post(URL, query_string={"signature": signature, "timestamp": timestamp, "nonce": nonce},
+                           data=b"<xml><MsgType><![CDATA[text]]></MsgType></xml>", content_type="text/xml")
+    assert replayed.status_code == 403 and replayed.get_json()["error"]["code"] == "stale_signature"
+
+
 def test_a_follower_is_linked_by_union_id_and_gets_reminders_as_template_messages(app, client, phones, sandbox, staff,
                                                                                   clock, platform):
     clock.to(local(2026, 11, 24, 7, 0))
