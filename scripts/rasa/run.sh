@@ -63,14 +63,32 @@ args=(run --enable-api -i "$IFACE" -m "$MODEL"
       --endpoints "$ENDPOINTS" --credentials "$ROOT/bot/rasa/credentials.yml")
 [ -n "${RASA_ENABLE_API_TOKEN:-}" ] && args+=(--auth-token "$RASA_ENABLE_API_TOKEN")
 
-cd "$ROOT"
-if [ "$WORKERS" -le 1 ]; then
-  log "serving $(basename "$MODEL") on $IFACE:$PORT"
-  exec "$VENV/bin/python" -m rasa "${args[@]}" -p "$PORT" "$@"
-fi
+# A fresh server's first parses take 0.3-0.6 s while TensorFlow builds its graphs: longer than the app's 300 ms budget,
+# so the first patients after a start got the fallback's answer. Each server parses twice as soon as it answers.
+warm_up() {
+  local host="$IFACE"
+  case "$host" in 0.0.0.0|::|"") host=127.0.0.1 ;; esac
+  "$VENV/bin/python" - "$host" "$1" "${RASA_ENABLE_API_TOKEN:-}" <<'PY' && log "server on port $1 warmed up"
+import json, sys, time, urllib.request
+host, port, token = sys.argv[1:4]
+url = f"http://{host}:{port}/model/parse" + (f"?token={token}" if token else "")
+deadline = time.monotonic() + 900  # loading a model takes a minute or two; training is done before we get here
+while time.monotonic() < deadline:
+    try:
+        for text in ("头疼三天了 挂什么科", "你好"):
+            request = urllib.request.Request(url, json.dumps({"text": text}).encode(), {"Content-Type": "application/json"})
+            urllib.request.urlopen(request, timeout=30).read()
+        sys.exit(0)
+    except OSError:
+        time.sleep(1)
+sys.exit(1)
+PY
+}
 
+cd "$ROOT"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait || true; }
+warmers=()
+cleanup() { for p in "${pids[@]}" "${warmers[@]}"; do kill "$p" 2>/dev/null || true; done; wait || true; }
 trap cleanup EXIT
 trap 'exit 143' TERM INT
 for ((i = 0; i < WORKERS; i++)); do
@@ -78,9 +96,11 @@ for ((i = 0; i < WORKERS; i++)); do
   log "serving $(basename "$MODEL") on $IFACE:$p (server $((i + 1))/$WORKERS)"
   "$VENV/bin/python" -m rasa "${args[@]}" -p "$p" "$@" &
   pids+=($!)
+  warm_up "$p" &
+  warmers+=($!)
 done
 # If any server dies, stop the others so the process manager sees the failure.
-wait -n
-rc=$?
+rc=0
+wait -n "${pids[@]}" || rc=$?  # not a bare `wait -n`: under `set -e` its failure ended the script before this log line
 log "a server exited (code $rc); stopping the others"
 exit "$rc"
