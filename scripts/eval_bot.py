@@ -26,6 +26,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts" / "rasa")]
 
 from eval import macro_f1  # noqa: E402  (scripts/rasa/eval.py)
 from nlu_yaml import Example, load_examples  # noqa: E402
+from train import MODELS, describe, machine_record  # noqa: E402  (scripts/rasa/train.py)
 
 from bot import service  # noqa: E402
 from bot.departments import DEPARTMENTS  # noqa: E402
@@ -100,11 +101,10 @@ def trained_on(rasa_url: str) -> str:
         model = Path(requests.get(f"{rasa_url}/status", timeout=5).json()["model_file"]).name
     except (requests.RequestException, ValueError, KeyError):
         return "unknown model"
-    record = ROOT / "bot" / "rasa" / "models" / model.replace(".tar.gz", ".machine.json")
+    record = machine_record(MODELS / model)
     if not record.exists():
         return f"{model}, trained on an unrecorded machine"
-    m = json.loads(record.read_text())
-    return f"{model}, trained on {m['cpu']} [{' '.join(m['instruction_sets'])}], oneDNN {m.get('oneDNN', 'default')}"
+    return f"{model}, trained on {describe(json.loads(record.read_text()))}"
 
 
 def main() -> int:

@@ -179,6 +179,11 @@ def machine() -> dict[str, object]:
     }
 
 
+def machine_record(model: Path) -> Path:
+    """Where the machine that trained `model` is recorded: beside it, <key>.machine.json."""
+    return model.with_name(model.name.replace(".tar.gz", ".machine.json"))
+
+
 def describe(record: dict[str, object]) -> str:
     return f"{record['cpu']} [{' '.join(record['instruction_sets'])}], tensorflow {record['tensorflow']}, " \
         f"oneDNN {record['oneDNN']}"
@@ -189,7 +194,7 @@ def prune_models(keep: Path) -> None:
     for old in models[KEEP_MODELS:]:
         if old != keep:
             old.unlink()
-            old.with_name(old.name.replace(".tar.gz", ".machine.json")).unlink(missing_ok=True)
+            machine_record(old).unlink(missing_ok=True)
             log(f"removed old model {old.name}")
 
 
@@ -231,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     model = MODELS / f"{key}.tar.gz"
-    record = MODELS / f"{key}.machine.json"
+    record = machine_record(model)
     if model.exists() and not args.force:
         os.utime(model)  # newest mtime = the one `rasa run -m bot/rasa/models` picks
         (MODELS / "CURRENT").write_text(model.name + "\n")
