@@ -10,6 +10,7 @@ events are idempotent.
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 import structlog
@@ -23,6 +24,7 @@ from wechatpy.utils import check_signature
 
 from bot import wechat_oa as oa_chat
 from core import db, platforms
+from core import redis as redis_ext
 from core.api import settings
 from core.errors import ApiError
 from identity import service as identity_service
@@ -40,7 +42,8 @@ class SignedQuery(BaseModel):
 
 
 # WeChat's signature covers the timestamp and nonce, not the body: a signed query string seen once (in an access log,
-# say) could carry any message later. WeChat pushes within seconds and retries within a minute.
+# say) could carry any message later. WeChat pushes within seconds and retries within a minute. Within this age,
+# _bind_to_body keeps a query string to its first body.
 MAX_SIGNATURE_AGE_SECONDS = 300
 
 
@@ -56,6 +59,16 @@ def _verify(query: SignedQuery) -> None:
         raise ApiError(403, "stale_signature", "签名已过期，请求被拒绝。")
 
 
+def _bind_to_body(query: SignedQuery, body: bytes) -> None:
+    """A signed query string carries one body only. Inside the 5 minutes a signature lives, the same query string with
+    another body is a replay; with the same body it is WeChat's own retry, which the MsgId check answers once."""
+    key = f"wechat_oa:signed:{query.timestamp}:{query.nonce}:{query.signature}"
+    digest = hashlib.sha256(body).hexdigest()
+    redis = redis_ext.client()
+    if not redis.set(key, digest, nx=True, ex=2 * MAX_SIGNATURE_AGE_SECONDS) and redis.get(key) != digest.encode():
+        raise ApiError(403, "replayed_signature", "这个签名已经用过，请求被拒绝。")
+
+
 @bp.get("/callbacks/wechat-oa", tags=[TAG])
 def wechat_oa_verify(query: SignedQuery) -> Response:
     """WeChat checks the server URL once: echo `echostr` when the signature is right."""
@@ -67,6 +80,7 @@ def wechat_oa_verify(query: SignedQuery) -> Response:
 def wechat_oa_event(query: SignedQuery) -> Response:
     """Follow / unfollow events, and text or voice messages for the bot; anything else gets "success"."""
     _verify(query)
+    _bind_to_body(query, request.get_data())
     message = parse_message(request.get_data(as_text=True))
     appid = settings().wechat_oa_appid
     event = getattr(message, "event", None)

@@ -66,6 +66,31 @@ def test_a_signed_query_string_replayed_later_is_refused(app, client):
     assert replayed.status_code == 403 and replayed.get_json()["error"]["code"] == "stale_signature"
 
 
+def test_a_signed_query_string_carries_only_its_first_message(app, client, phones, sandbox, staff):
+    """Seen once (an access log prints it), a fresh signed query string must not carry another message in its 5 minutes;
+    WeChat's own retry of the same push is still answered."""
+    from bot.models import ChatMessage
+
+    settings = app.config["SETTINGS"]
+    elder = _elder_following(app, client, phones, sandbox)
+    signed = _signed(settings)
+
+    def push(text, msg_id):  # type: ignore[no-untyped-def]
+        xml = (f"<xml><ToUserName><![CDATA[gh_hospital]]></ToUserName><FromUserName><![CDATA[{elder.oa_openid}]]>"
+               f"</FromUserName><CreateTime>1764000000</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+               f"<Content><![CDATA[{text}]]></Content><MsgId>{msg_id}</MsgId></xml>")
+        return client.post(URL, query_string=signed, data=xml.encode(), content_type="text/xml")
+
+    first = push("最近胃疼 反酸", "7001")
+    assert first.status_code == 200
+    assert push("最近胃疼 反酸", "7001").data == first.data  # WeChat retrying the same push
+    forged = push("我要改预约", "7002")
+    assert forged.status_code == 403 and forged.get_json()["error"]["code"] == "replayed_signature"
+    stored = rows(app, ChatMessage, ChatMessage.channel == "wechat_oa", ChatMessage.direction == "in",
+                  ChatMessage.patient_id == elder.patient_id)
+    assert len(stored) == 1
+
+
 def test_a_follower_is_linked_by_union_id_and_gets_reminders_as_template_messages(app, client, phones, sandbox, staff,
                                                                                   clock, platform):
     clock.to(local(2026, 11, 24, 7, 0))
