@@ -1,4 +1,6 @@
 .PHONY: run test lint train-bot eval-bot eval-bot-fallback bench
+# the bot benchmark's web runs on a PostgreSQL database created on this server, as in production (empty: SQLite)
+BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 run:  ## the whole system on embedded defaults
 	scripts/run
 test:  ## the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
@@ -16,5 +18,5 @@ eval-bot-fallback:  ## the same evaluation in degraded mode (no Rasa)
 	scripts/setup --dev && .venv/bin/python scripts/eval_bot.py --fallback-only --set $(or $(SET),test)
 bench:  ## benchmarks (not tests): bot understand vs Rasa, reminders batched vs naive; ratios from the same run
 	scripts/setup --dev && scripts/rasa/train.sh
-	.venv/bin/python -m bench.bot_understand --rasa-workers 2
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python -m bench.bot_understand --rasa-workers 2
 	.venv/bin/python -m bench.reminders --patients 20000 --fanout 5000 --naive 1000

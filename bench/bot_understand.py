@@ -5,7 +5,10 @@ Not a test; prints figures and ratios.
 
     .venv/bin/python -m bench.bot_understand [--rasa-workers 2] [--requests 600] [--degraded-only]
 
-BENCH_WEB_FLAGS="--workers 2 --threads 4" runs our side with other gunicorn settings (default: 2 workers, 8 threads).
+BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres runs the web on a database `kangban_bench`
+created (or emptied) on that server, as in production: gevent workers. Without it: SQLite, and threads (gunicorn.conf.py).
+BENCH_WEB_FLAGS="--workers 2 --threads 4" runs our side with other gunicorn settings (default: 2 workers, 8 threads;
+threads only count on SQLite).
 """
 
 from __future__ import annotations
@@ -181,12 +184,33 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
     proc.wait(timeout=30)
 
 
+def database_url(tmp: Path) -> str:
+    """SQLite in the run's folder, or a fresh `kangban_bench` database on BENCH_DATABASE_URL's server, migrated."""
+    server = os.environ.get("BENCH_DATABASE_URL", "")
+    if not server:
+        return f"sqlite:///{tmp / 'bench.db'}"
+    from sqlalchemy import create_engine, make_url, text
+
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = 'kangban_bench'")).scalar():
+            conn.execute(text("CREATE DATABASE kangban_bench"))
+    engine.dispose()
+    url = make_url(server).set(database="kangban_bench").render_as_string(hide_password=False)
+    services.reset_schema(url)
+    return url
+
+
 def web_env(tmp: Path, redis_url: str, rasa_urls: str) -> dict[str, str]:
     """The web process's environment, with its instance (database, keys) created."""
     env = {"INSTANCE_DIR": str(tmp / "instance"), "REDIS_URL": redis_url, "RASA_URLS": rasa_urls, "BOT_RATE_LIMIT": "1000000",
-           "LOG_LEVEL": "WARNING", "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}"}
+           "LOG_LEVEL": "WARNING", "DATABASE_URL": database_url(tmp)}
     subprocess.run([sys.executable, "-m", "core.instance"], cwd=ROOT, env={**os.environ, **env}, check=True, stdout=subprocess.DEVNULL)
     return env
+
+
+def web_kind(env: dict[str, str]) -> str:
+    return "threads on SQLite" if env["DATABASE_URL"].startswith("sqlite") else "gevent workers on PostgreSQL"
 
 
 def start_web(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -197,14 +221,15 @@ def start_web(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
 def degraded_only(corpus: list[str], tmp: Path, redis_url: str) -> int:
     """The Rasa-stopped row alone (Rasa's URL is a closed port), for working on the fallback without a model."""
     port = free_port()
-    web = start_web(port, web_env(tmp, redis_url, f"http://127.0.0.1:{free_port()}"))
+    env = web_env(tmp, redis_url, f"http://127.0.0.1:{free_port()}")
+    web = start_web(port, env)
     url = f"http://127.0.0.1:{port}/api/v1/bot/understand"
     try:
         wait_for(url, {"text": "你好"})
         load(url, corpus[:200], 20)
         degraded = load(url, corpus * 2, 20)
         print(f"Rasa stopped (fallback), 20 clients: {degraded['rps']:.1f}/s p50 {degraded['p50']:.1f} ms p99 {degraded['p99']:.1f} ms"
-              f"; web RSS {rss_mb(web.pid):.0f} MB")
+              f"; web RSS {rss_mb(web.pid):.0f} MB ({web_kind(env)})")
     finally:
         stop(web)
     return 0
@@ -255,7 +280,8 @@ def main() -> int:
         rows.append(("20 clients", rasa_result, load(ours, many, 20)))
         cache.flushall()
         rows.append(("20, no shed", rows[-1][1], load(all_rasa, many, 20)))
-        print(f"bot understand benchmark: {len(corpus)} distinct held-out texts, {args.rasa_workers} Rasa workers behind the app")
+        print(f"bot understand benchmark: {len(corpus)} distinct held-out texts, {args.rasa_workers} Rasa workers behind the app"
+              f" ({web_kind(env)})")
         print(f"{'':12}{'Rasa /model/parse (1 server)':>34}{'our /bot/understand':>30}{'ratio':>10}"
               f"{'answered by Rasa':>18}")
         for label, r, o in rows:
