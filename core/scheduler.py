@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import structlog
 from flask import Flask
+from redis.exceptions import LockError, RedisError
 from redis.lock import Lock
 
 from core import redis as redis_ext
@@ -53,6 +54,8 @@ def tick(now: float | None = None) -> list[str]:
 
 
 def run_scheduler(app: Flask, *, tick_seconds: int = DEFAULT_TICK_SECONDS) -> None:
+    """Ticks until SIGTERM or SIGINT. Redis going away (a restart, a network blip) is waited out, not a crash: the
+    scheduler gives up its lock, since it may expire meanwhile, and wins it again once Redis answers."""
     stopping = False
 
     def _stop(*_: object) -> None:
@@ -65,15 +68,28 @@ def run_scheduler(app: Flask, *, tick_seconds: int = DEFAULT_TICK_SECONDS) -> No
         lock = Lock(redis_ext.client(), LOCK_NAME, timeout=DEFAULT_LOCK_TTL_SECONDS)
         active = False
         while not stopping:
-            if not active:
-                active = lock.acquire(blocking=False)
+            try:
+                if not active:
+                    active = lock.acquire(blocking=False)
+                    if active:
+                        log.info("scheduler_active")
+                else:
+                    lock.reacquire()
                 if active:
-                    log.info("scheduler_active")
-            else:
-                lock.reacquire()
-            if active:
-                for job in tick():
-                    log.info("scheduler_enqueued", job=job)
-            time.sleep(tick_seconds)
+                    for job in tick():
+                        log.info("scheduler_enqueued", job=job)
+            except LockError:  # our lock expired and another scheduler took over
+                active = False
+                log.warning("scheduler_lock_lost")
+            except RedisError as exc:
+                log.warning("scheduler_redis_unavailable", error=type(exc).__name__)
+                active = False
+            deadline = time.monotonic() + tick_seconds
+            while not stopping and time.monotonic() < deadline:  # short naps: a stop takes effect at once
+                time.sleep(0.2)
         if active:
-            lock.release()
+            try:
+                lock.release()
+            except (LockError, RedisError):  # Redis stopped first (Ctrl-C stops everything at once): the lock expires
+                pass
+        log.info("scheduler_stopped")

