@@ -68,7 +68,7 @@ def test_access_token_expires(phones, app):
 def test_garbage_and_forged_tokens_are_refused(phones, client, app):
     import jwt
 
-    forged = jwt.encode({"fam": "tkf_x", "typ": "access", "exp": 4102444800}, "not-our-key", algorithm="HS256")
+    forged = jwt.encode({"fam": "tkf_x", "typ": "access", "exp": 4102444800}, "not-our-key-but-as-long-as-a-real-one-32+", algorithm="HS256")
     for header in ("Bearer nonsense", f"Bearer {forged}", "Basic abc", ""):
         response = client.get("/api/v1/me", headers={"Authorization": header} if header else {})
         assert response.status_code == 401
