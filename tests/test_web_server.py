@@ -46,7 +46,8 @@ def test_gunicorn_answers_many_patients_at_once_and_staff_see_every_alert(app, p
 
         def chest_pain(token: str) -> dict[str, object]:
             answer = requests.post(f"{base}/chat/messages", json={"text": "胸口压着疼 喘不上气 一身冷汗"},
-                                   headers={"Authorization": f"Bearer {token}"}, timeout=10)
+                                   headers={"Authorization": f"Bearer {token}", "X-Request-ID": f"chat-{token[-12:]}"},
+                                   timeout=10)
             assert answer.status_code == 200, answer.text
             return dict(answer.json())
 
@@ -58,6 +59,10 @@ def test_gunicorn_answers_many_patients_at_once_and_staff_see_every_alert(app, p
             answers = list(pool.map(chest_pain, [token for _, token in patients]))
 
         assert all("120" in str(a["reply"]) for a in answers)
+        # each request's log line carries its own id, though eight were in flight at once in one worker's greenlets
+        chat_lines = [line for line in log.read_text().splitlines() if "path=/api/v1/chat/messages" in line]
+        assert sorted(line.split("request_id=")[1].split()[0] for line in chat_lines) == sorted(
+            f"chat-{token[-12:]}" for _, token in patients)
         staff = requests.post(f"{base}/staff/login", json={"username": "hm_gunicorn", "password": factories.PASSWORD},
                               timeout=10)
         assert staff.status_code == 200, staff.text
