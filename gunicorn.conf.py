@@ -20,6 +20,7 @@ def _worker_class() -> str:
 
 
 worker_class = _worker_class()
+threads = 4  # per gthread worker (SQLite); gevent serves every connection of its worker
 # Each worker listens on its own SO_REUSEPORT socket and the kernel spreads new connections evenly. On one shared
 # socket the busiest worker kept accepting: 18 of 20 keep-alive clients on one worker (one core), the other idle.
 # The price: a worker that restarts is sent its share of new connections while it still loads (1-3 s), and a

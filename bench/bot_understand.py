@@ -50,7 +50,7 @@ def texts() -> list[str]:
     return out
 
 
-# with gunicorn.conf.py (the Procfile has 4 threads: a laptop default)
+# with gunicorn.conf.py (its default: 4 threads per gthread worker, a laptop default)
 WEB_FLAGS = os.environ.get("BENCH_WEB_FLAGS", "--workers 2 --threads 8").split()
 
 

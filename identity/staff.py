@@ -8,6 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from core.blocking import off_the_event_loop
 from core.errors import ApiError
 from core.redis import count_in_windows
 from identity.access import STAFF_ROLES, Actor
@@ -19,7 +20,7 @@ _DUMMY_HASH = _hasher.hash("kangban-timing-equaliser")
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return off_the_event_loop(_hasher.hash, password)
 
 
 def create(
@@ -45,7 +46,8 @@ def authenticate(
         raise ApiError(429, "too_many_login_attempts", "登录失败次数太多，请15分钟后再试。")
     staff = db_session.scalar(select(StaffUser).where(StaffUser.username == username))
     try:
-        ok = _hasher.verify(staff.password_hash if staff else _DUMMY_HASH, password) and staff is not None and staff.active
+        ok = (off_the_event_loop(_hasher.verify, staff.password_hash if staff else _DUMMY_HASH, password)
+              and staff is not None and staff.active)
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:

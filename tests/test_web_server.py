@@ -6,35 +6,52 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
 
 from tests import factories
 from tests.phone import new_phone
-from tests.services import free_port
+from tests.services import eventually, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextmanager
+def gunicorn(settings_overrides: dict[str, object], tmp_path: Path, workers: int) -> Iterator[tuple[str, Path]]:
+    """The API under gunicorn.conf.py on the test database; yields its base URL and its log (stderr)."""
+    port = free_port()
+    env = {**os.environ, **{k.upper(): str(v) for k, v in settings_overrides.items()},
+           "RASA_URLS": f"http://127.0.0.1:{free_port()}"}  # no Rasa: the in-process fallback and safety rules answer
+    log = tmp_path / "gunicorn.log"
+    with log.open("w") as err:
+        server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "--workers", str(workers),
+                                   "--access-logfile", str(tmp_path / "access.log"), "--bind", f"127.0.0.1:{port}",
+                                   "app:create_app()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        assert eventually(lambda: _answers(f"{base}/healthz"), timeout=60, every=0.2), log.read_text()
+        yield f"{base}/api/v1", log
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).ok
+    except requests.RequestException:
+        return False
 
 
 def test_gunicorn_answers_many_patients_at_once_and_staff_see_every_alert(app, phones, settings_overrides, database_url,
                                                                           tmp_path):  # type: ignore[no-untyped-def]
     ids = factories.hospital_with_teams(app, "夜班组")
     factories.staff_user(app, hospital_id=ids["hospital"], username="hm_gunicorn", role="health_manager", team_id=ids["夜班组"])
-    port = free_port()
-    env = {**os.environ, **{k.upper(): str(v) for k, v in settings_overrides.items()},
-           "RASA_URLS": f"http://127.0.0.1:{free_port()}"}  # no Rasa: the in-process fallback and safety rules answer
-    log = tmp_path / "gunicorn.log"
-    with log.open("w") as err:
-        server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "--workers", "2",
-                                   "--access-logfile", str(tmp_path / "access.log"), "--bind", f"127.0.0.1:{port}", "app:create_app()"],
-                                  cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
-    base = f"http://127.0.0.1:{port}/api/v1"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and "Listening at" not in log.read_text():
-            time.sleep(0.2)
+    with gunicorn(settings_overrides, tmp_path, workers=2) as (base, log):
         expected = "gthread" if database_url.startswith("sqlite") else "gevent"
         assert f"{expected} workers" in log.read_text()
 
@@ -75,6 +92,28 @@ def test_gunicorn_answers_many_patients_at_once_and_staff_see_every_alert(app, p
         requests.get(f"{base}/callbacks/wechat-oa", params={"signature": "f" * 40, "timestamp": "1", "nonce": "n1"}, timeout=10)
         access = (tmp_path / "access.log").read_text()
         assert '"GET /api/v1/callbacks/wechat-oa HTTP/1.1" 403' in access and "f" * 40 not in access
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+
+
+def test_a_staff_login_holds_up_no_patient(app, settings_overrides, tmp_path):  # type: ignore[no-untyped-def]
+    """A password check is ~0.1 s of argon2. On one worker, a patient's request sent while three staff log in is
+    answered before the first login is: in a gevent worker the checks run in OS threads, not on the event loop."""
+    ids = factories.hospital_with_teams(app, "门诊组")
+    factories.staff_user(app, hospital_id=ids["hospital"], username="hm_argon", role="health_manager", team_id=ids["门诊组"])
+    with gunicorn(settings_overrides, tmp_path, workers=1) as (base, _log), ThreadPoolExecutor(4) as pool:
+        done: list[str] = []
+
+        def login() -> None:
+            requests.post(f"{base}/staff/login", json={"username": "hm_argon", "password": factories.PASSWORD}, timeout=30)
+            done.append("login")
+
+        def patient() -> None:
+            answer = requests.post(f"{base}/bot/understand", json={"text": "胃里反酸烧心"}, timeout=30)
+            assert answer.status_code == 200
+            done.append("patient")
+
+        logins = [pool.submit(login) for _ in range(3)]
+        time.sleep(0.03)  # the logins are in the worker
+        pool.submit(patient).result()
+        for f in logins:
+            f.result()
+    assert done[0] == "patient", done
