@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from xml.parsers.expat import ExpatError
 
 import structlog
 from flask import Response, request
@@ -19,6 +20,7 @@ from flask_openapi3 import Tag
 from pydantic import BaseModel, Field
 from wechatpy import parse_message
 from wechatpy.exceptions import InvalidSignatureException
+from wechatpy.messages import BaseMessage
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
@@ -69,6 +71,19 @@ def _bind_to_body(query: SignedQuery, body: bytes) -> None:
         raise ApiError(403, "replayed_signature", "这个签名已经用过，请求被拒绝。")
 
 
+def _read(body: str) -> BaseMessage:
+    """wechatpy's message with its fields checked: wechatpy converts them on first use, so a push WeChat would never
+    send (not XML, no sender, a MsgId that is no number) is refused here instead of failing halfway as a 500."""
+    try:
+        message = parse_message(body)
+        if not message.source or not message.type:
+            raise ValueError("no sender or no message type")
+        _ = message.id if message.type in ("text", "voice") else None
+    except (ExpatError, TypeError, ValueError) as exc:
+        raise ApiError(400, "invalid_message", "消息格式不对，无法处理。") from exc
+    return message
+
+
 @bp.get("/callbacks/wechat-oa", tags=[TAG])
 def wechat_oa_verify(query: SignedQuery) -> Response:
     """WeChat checks the server URL once: echo `echostr` when the signature is right."""
@@ -81,7 +96,7 @@ def wechat_oa_event(query: SignedQuery) -> Response:
     """Follow / unfollow events, and text or voice messages for the bot; anything else gets "success"."""
     _verify(query)
     _bind_to_body(query, request.get_data())
-    message = parse_message(request.get_data(as_text=True))
+    message = _read(request.get_data(as_text=True))
     appid = settings().wechat_oa_appid
     event = getattr(message, "event", None)
     session = db.session()

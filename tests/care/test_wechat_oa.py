@@ -91,6 +91,16 @@ def test_a_signed_query_string_carries_only_its_first_message(app, client, phone
     assert len(stored) == 1
 
 
+def test_a_signed_push_that_is_no_wechat_message_is_refused_clearly(app, client):
+    settings = app.config["SETTINGS"]
+    for body in ("not xml at all", "<xml><MsgType>text</MsgType><Content>\x00</Content>", "<xml></xml>",
+                 "<xml><FromUserName>o1</FromUserName><MsgType>text</MsgType><Content>你好</Content><MsgId>abc</MsgId></xml>",
+                 "<xml><MsgType>text</MsgType><Content>你好</Content><MsgId>1</MsgId></xml>"):
+        response = client.post(URL, query_string=_signed(settings), data=body.encode(), content_type="text/xml")
+        assert response.status_code == 400, body
+        assert response.get_json()["error"]["code"] == "invalid_message"
+
+
 def test_a_follower_is_linked_by_union_id_and_gets_reminders_as_template_messages(app, client, phones, sandbox, staff,
                                                                                   clock, platform):
     clock.to(local(2026, 11, 24, 7, 0))
