@@ -189,13 +189,15 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
     except ProcessLookupError:  # already gone (its group leader exited)
         return
     proc.wait(timeout=30)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(proc.pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.1)
+    services.eventually(lambda: not _group_alive(proc.pid), timeout=30, every=0.1)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def database_url(tmp: Path) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import redis
 
-from tests.services import ROOT, eventually, free_port
+from tests.services import ROOT, eventually, free_port, wait_until_up
 
 
 def _start(tmp_path: Path) -> tuple[subprocess.Popen[bytes], redis.Redis]:
@@ -21,7 +21,7 @@ def _start(tmp_path: Path) -> tuple[subprocess.Popen[bytes], redis.Redis]:
                                env={**os.environ, "INSTANCE_DIR": str(tmp_path / "instance"), "PYTHONPATH": str(ROOT)},
                                start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     client = redis.Redis(port=port, socket_timeout=2)
-    assert eventually(lambda: _pings(client), timeout=20, every=0.1)
+    wait_until_up(client.ping, "embedded redis", wrapper)
     return wrapper, client
 
 

@@ -15,7 +15,7 @@ import requests
 
 from tests import factories
 from tests.phone import new_phone
-from tests.services import eventually, free_port
+from tests.services import eventually, free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,18 +33,11 @@ def gunicorn(settings_overrides: dict[str, object], tmp_path: Path, workers: int
                                    "app:create_app()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
     try:
         base = f"http://127.0.0.1:{port}"
-        assert eventually(lambda: _answers(f"{base}/healthz"), timeout=60, every=0.2), log.read_text()
+        wait_until_up(lambda: requests.get(f"{base}/healthz", timeout=2).ok, f"gunicorn (log: {log})", server, timeout=60)
         yield f"{base}/api/v1", log
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-
-def _answers(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=2).ok
-    except requests.RequestException:
-        return False
 
 
 def test_gunicorn_answers_many_patients_at_once_and_staff_see_every_alert(app, phones, settings_overrides, database_url,
