@@ -120,7 +120,11 @@ class _Turn:
         return _faq_answer(self.db, u.intent.split("/", 1)[1])
 
     def report(self, u: Understanding) -> str:
-        """Where reports are; for a result that names a symptom or an examination, also whom to ask about it."""
+        """Where reports are; for a result that names a symptom or an examination, also whom to ask about it. Asked what
+        a result means, whom to show it to comes first: the patient already holds the report."""
+        if fallback.asks_what_a_result_means(self.text):
+            return replies.REPORT_MEANING + (replies.REPORT_MEANING_DEPARTMENT.format(department=u.department)
+                                             if u.department else replies.REPORT_MEANING_NO_DEPARTMENT)
         return replies.REPORT + (replies.REPORT_DEPARTMENT.format(department=u.department) if u.department else "")
 
     def appointment(self, u: Understanding) -> str:

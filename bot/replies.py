@@ -35,6 +35,10 @@ APPOINTMENT = "挂号和取消预约请在小程序首页点「预约挂号」�
 APPOINTMENT_DEPARTMENT = "挂号和取消预约请在小程序首页点「预约挂号」办理。您说的情况可以挂「{department}」。"
 REPORT = "检查报告出来后会在小程序「我的报告」里看到，医生看过后会附上说明。还没出来的话请再等等。"
 REPORT_DEPARTMENT = "想请医生当面讲讲的话，可以挂「{department}」。"
+# "体检单上写着窦性心动过速 要紧不": the patient holds the report and asks what it means; the bot does not diagnose
+REPORT_MEANING = "报告上的结果，要结合您的身体情况来看，我不能替医生下结论。"
+REPORT_MEANING_DEPARTMENT = "建议带上报告挂「{department}」，请医生给您看看。"
+REPORT_MEANING_NO_DEPARTMENT = "建议带上报告，找给您开检查的医生看看。医生看过后，小程序「我的报告」里也会附上说明。"
 VITAL_RECORDED = "已经帮您记下了：{reading}。{tip}"
 VITAL_NOT_UNDERSTOOD = "我没看清数值。请这样发：血压 135/85，或者 血糖 6.5。"
 MEDICATION_TAKEN = "好的，记下了：{time}的「{title}」已经完成，后面不会再催您了。按时吃药，真棒！"

@@ -144,9 +144,13 @@ def test_a_result_that_names_an_examination_is_answered_with_whom_to_ask(care_te
     patient, _, _ = care_team
     answer = say(patient, "体检报告说甲状腺结节3类 要紧吗")
     assert answer["understanding"]["intent"] == "query_report"
-    assert "我的报告" in answer["reply"] and f"「{answer['understanding']['department']}」" in answer["reply"]
+    # the patient holds the report: no "wait for it", but whom to show it to, and no verdict
+    assert f"带上报告挂「{answer['understanding']['department']}」" in answer["reply"] and "出来后" not in answer["reply"]
+    unnamed = say(patient, "化验单上有几个箭头 是啥意思")
+    assert unnamed["understanding"]["intent"] == "query_report"
+    assert "开检查的医生" in unnamed["reply"] and "出来后" not in unnamed["reply"]
     plain = say(patient, "我的报告出来了吗")
-    assert plain["understanding"]["department"] is None and "挂「" not in plain["reply"]
+    assert plain["understanding"]["department"] is None and "挂「" not in plain["reply"] and "我的报告" in plain["reply"]
 
 
 def test_a_booking_that_says_what_for_is_told_the_department(care_team):
