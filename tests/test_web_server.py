@@ -4,6 +4,7 @@ greenlets, on SQLite threads; either way many patients at once must all be answe
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -21,8 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @contextmanager
-def gunicorn(settings_overrides: dict[str, object], tmp_path: Path, workers: int) -> Iterator[tuple[str, Path]]:
-    """The API under gunicorn.conf.py on the test database; yields its base URL and its log (stderr)."""
+def gunicorn(settings_overrides: dict[str, object], tmp_path: Path,
+             workers: int, worker_class: str | None = None) -> Iterator[tuple[str, Path, subprocess.Popen[bytes]]]:
+    """The API under gunicorn.conf.py on the test database (and its worker class, unless given); yields its base URL,
+    its log (stderr) and its master."""
     port = free_port()
     env = {**os.environ, **{k.upper(): str(v) for k, v in settings_overrides.items()},
            "RASA_URLS": f"http://127.0.0.1:{free_port()}"}  # no Rasa: the in-process fallback and safety rules answer
@@ -30,21 +33,23 @@ def gunicorn(settings_overrides: dict[str, object], tmp_path: Path, workers: int
     with log.open("w") as err:
         server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "--workers", str(workers),
                                    "--access-logfile", str(tmp_path / "access.log"), "--bind", f"127.0.0.1:{port}",
+                                   *(["--worker-class", worker_class] if worker_class else []),
                                    "app:create_app()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_up(lambda: requests.get(f"{base}/healthz", timeout=2).ok, f"gunicorn (log: {log})", server, timeout=60)
-        yield f"{base}/api/v1", log
+        yield f"{base}/api/v1", log, server
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=30)
 
 
 def test_gunicorn_answers_many_patients_at_once_and_staff_see_every_alert(app, phones, settings_overrides, database_url,
                                                                           tmp_path):  # type: ignore[no-untyped-def]
     ids = factories.hospital_with_teams(app, "夜班组")
     factories.staff_user(app, hospital_id=ids["hospital"], username="hm_gunicorn", role="health_manager", team_id=ids["夜班组"])
-    with gunicorn(settings_overrides, tmp_path, workers=2) as (base, log):
+    with gunicorn(settings_overrides, tmp_path, workers=2) as (base, log, _master):
         expected = "gthread" if database_url.startswith("sqlite") else "gevent"
         assert f"{expected} workers" in log.read_text()
 
@@ -94,7 +99,7 @@ def test_a_staff_login_holds_up_no_patient(app, settings_overrides, tmp_path):  
     answered before the first login is: in a gevent worker the checks run in OS threads, not on the event loop."""
     ids = factories.hospital_with_teams(app, "门诊组")
     factories.staff_user(app, hospital_id=ids["hospital"], username="hm_argon", role="health_manager", team_id=ids["门诊组"])
-    with gunicorn(settings_overrides, tmp_path, workers=1) as (base, _log), ThreadPoolExecutor(4) as pool:
+    with gunicorn(settings_overrides, tmp_path, workers=1) as (base, _log, _master), ThreadPoolExecutor(4) as pool:
         done: list[str] = []
 
         def login() -> None:
@@ -112,3 +117,32 @@ def test_a_staff_login_holds_up_no_patient(app, settings_overrides, tmp_path):  
         for f in logins:
             f.result()
     assert done[0] == "patient", done
+
+
+def test_a_stopping_server_does_not_wait_for_idle_keep_alive_clients(app, settings_overrides, tmp_path):  # type: ignore[no-untyped-def]
+    """A deploy stops the workers with SIGTERM. A mini-program's connection that stays open between requests must not
+    hold a worker (and the deploy) for the whole graceful timeout: it is closed after the keep-alive wait (2 s)."""
+    with gunicorn(settings_overrides, tmp_path, workers=1) as (base, _log, master), requests.Session() as client:
+        assert client.post(f"{base}/bot/understand", json={"text": "几点开门"}, timeout=10).status_code == 200
+        master.terminate()
+        master.wait(timeout=10)  # raises when the idle connection holds it longer
+
+
+def test_a_client_that_sends_its_headers_too_slowly_is_let_go(app, settings_overrides, tmp_path):  # type: ignore[no-untyped-def]
+    """A client that opens a connection and trickles its headers (slowloris) does not hold it for ever. Production's
+    worker (gevent, on PostgreSQL) is run on either test database: the request touches none. (gunicorn's thread
+    worker, used on SQLite, waits for the headers for ever: one reason SQLite is for a single machine's local run.)"""
+    with gunicorn(settings_overrides, tmp_path, workers=1, worker_class="gevent") as (base, _log, _master):
+        host, port = base.split("//")[1].split("/")[0].split(":")
+        with socket.create_connection((host, int(port)), timeout=15) as slow:
+            slow.sendall(b"POST /api/v1/bot/understand HTTP/1.1\r\nHost: kangban\r\n")
+            started = time.monotonic()
+            try:
+                answer = slow.recv(1024)  # the server closes it (b"") or answers 400 and closes
+            except ConnectionResetError:
+                answer = b""
+            assert time.monotonic() - started < 10
+            assert answer == b"" or answer.startswith(b"HTTP/1.1 400"), answer
+        # and the worker still answers others
+        assert requests.post(f"{base}/bot/understand", json={"text": "几点开门"}, timeout=10).status_code == 200
+
