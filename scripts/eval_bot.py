@@ -48,8 +48,8 @@ def evaluate(nlu: RasaClient | None, data_dir: Path, files: str = "*.yml", *, mi
     triage = [(e, u) for _, e, u in rows if e.base_intent == "triage"]
     names = [[d.name for d in u.departments] for _, u in triage]
     gold_dept = [DEPARTMENTS[e.sub_intent or ""] for e, _ in triage]
-    emergencies = [u for f, _, u in rows if f == "emergency"]
-    calm = [u for f, e, u in rows if f != "emergency" and e.base_intent != "emergency"]
+    emergencies = [u for f, _, u in rows if _emergency_file(f)]
+    calm = [u for f, e, u in rows if not _emergency_file(f) and e.base_intent != "emergency"]
     faq = [(e, u) for _, e, u in rows if e.base_intent == "faq"]
     confusions = Counter(
         f"{g} → {p}" for g, p in zip(gold, pred, strict=True) if g != p
@@ -57,24 +57,34 @@ def evaluate(nlu: RasaClient | None, data_dir: Path, files: str = "*.yml", *, mi
     return {
         "examples": len(rows),
         "sources": Counter(u.source for _, _, u in rows),
-        "intent_accuracy": sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold),
+        "intent_accuracy": _share(sum(g == p for g, p in zip(gold, pred, strict=True)), len(gold)),
         "intent_macro_f1": (f1 := macro_f1(gold, pred))["macro_f1"],
         "weakest_intents": sorted(f1["per_label"].items(), key=lambda kv: kv[1]["f1"])[:6],
-        "faq_topic_accuracy": sum(e.intent == u.intent for e, u in faq) / max(len(faq), 1),
-        "department_top1": sum(bool(n) and n[0] == g for g, n in zip(gold_dept, names, strict=True)) / len(triage),
-        "department_top3": sum(g in n[:3] for g, n in zip(gold_dept, names, strict=True)) / len(triage),
-        "red_flag_recall": sum(u.urgency == "emergency" for u in emergencies) / max(len(emergencies), 1),
+        "faq_topic_accuracy": _share(sum(e.intent == u.intent for e, u in faq), len(faq)),
+        "department_top1": _share(sum(bool(n) and n[0] == g for g, n in zip(gold_dept, names, strict=True)), len(triage)),
+        "department_top3": _share(sum(g in n[:3] for g, n in zip(gold_dept, names, strict=True)), len(triage)),
+        "red_flag_recall": _share(sum(u.urgency == "emergency" for u in emergencies), len(emergencies)),
         "emergency_cases": len(emergencies),
-        "false_emergency_rate": sum(u.urgency == "emergency" for u in calm) / len(calm),
+        "false_emergency_rate": _share(sum(u.urgency == "emergency" for u in calm), len(calm)),
         "non_emergency_cases": len(calm),
-        "missed_emergencies": [e.text for f, e, u in rows if f == "emergency" and u.urgency != "emergency"][:15],
-        "false_emergencies": [e.text for f, e, u in rows if f != "emergency" and e.base_intent != "emergency"
+        "missed_emergencies": [e.text for f, e, u in rows if _emergency_file(f) and u.urgency != "emergency"][:15],
+        "false_emergencies": [e.text for f, e, u in rows if not _emergency_file(f) and e.base_intent != "emergency"
                               and u.urgency == "emergency"][:15],
         "worst_confusions": confusions.most_common(20),
         "weakest_departments": _weakest(gold_dept, names),
         "misses": [f"{e.intent:28} → {u.intent:20} {','.join(d.name for d in u.departments) or '—':24} {e.text}"
                    for _, e, u in rows if _missed(e, u)] if misses else [],
     }
+
+
+def _emergency_file(stem: str) -> bool:
+    """emergency.yml, emergency_5.yml: red flags happening now (non_emergency*.yml are the calm ones)."""
+    return stem.split("_", 1)[0] == "emergency"
+
+
+def _share(count: int, total: int) -> float | None:
+    """None for a subset without such lines (--files), printed as n/a."""
+    return count / total if total else None
 
 
 def _missed(example: Example, answer: Understanding) -> bool:
@@ -125,7 +135,7 @@ def main() -> int:
             return 2
     service.warm_up()
     m = evaluate(nlu, ROOT / "nlu_data" / args.set, args.files, misses=args.misses)
-    pct = lambda x: f"{100 * x:.1f} %"  # noqa: E731
+    pct = lambda x: "n/a" if x is None else f"{100 * x:.1f} %"  # noqa: E731
     print("model                  ", "none (fallback only)" if nlu is None else trained_on(args.rasa))
     print(f"examples                {m['examples']}  (answered by {dict(m['sources'])})")
     print(f"intent accuracy         {pct(m['intent_accuracy'])}")
