@@ -83,6 +83,16 @@ _TYPO_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(窒|至)(习|吸)(?!惯)", "窒息"),
         (r"休(课|刻)(?=了)", "休克"),
         (r"(抽|呕|吐)(学|雪)(?=了|，|。| |$)", r"\1血"),
+        # voice input: 吐血 heard as 土血, 胸口 as 兄口, 喘 as 串 (none is a word of its own)
+        (r"土血", "吐血"),
+        (r"兄口", "胸口"),
+        (r"串不(上|过|动)(气|来)", r"喘不\1\2"),
+        (r"(新|信|兴)口窝", "心口窝"),
+        (r"(一头|满头|一身)汉(?!子)", r"\1汗"),
+        # Henan and Shandong 木 for 没 (木有, 木晕 木吐); not in 木头, 麻木, 树木
+        (r"(?<![树积草麻苗林枕红乌檀松杉])木(?=有|晕|吐|事|啥|感觉|问题|发烧|烧)", "没"),
+        (r"(钟|忠)(风|疯|峰)(?=了|啦)", "中风"),
+        (r"(滴滴|嘀嘀|敌敌)(畏|胃|喂|位)", "敌敌畏"),
         # and of everyday complaints, where the wrong characters make no word of their own (方便密码 stays)
         (r"咳(漱|数|簌)", "咳嗽"),
         (r"心荒", "心慌"),
