@@ -217,9 +217,11 @@ def _from_rasa(text: str, parsed: dict[str, Any], flags: safety.RedFlagResult) -
     entities = _rasa_entities(parsed)
     model_urgent = False
     if intent == "emergency":
-        # The rules override the model: its emergency stands only when sure and no rule saw a cancelling context.
-        if confidence < MODEL_EMERGENCY_CONFIDENCE or safety.suppressed(text):
-            intent, model_urgent = "triage", confidence >= MODEL_EMERGENCY_CONFIDENCE
+        # The rules override the model: its emergency stands only when sure, no rule saw a cancelling context and the
+        # writer does not play it down (贴个创可贴就行吧).
+        minor = safety.sounds_minor(text)
+        if confidence < MODEL_EMERGENCY_CONFIDENCE or minor or safety.suppressed(text):
+            intent, model_urgent = "triage", confidence >= MODEL_EMERGENCY_CONFIDENCE and not minor
             departments = departments or [("急诊科", confidence)]
     rewrite = next((r for r in _REWRITES if r.heard(intent) and r.says(text)), None)
     if rewrite is not None:

@@ -229,3 +229,15 @@ def test_a_department_a_disease_or_drug_names_stays_among_the_three():
     assert keep_named_department("脚底下麻像踩在棉花上", ranked) == ranked  # nothing named: as the models said
     named_first = [("内分泌科", 0.5), ("神经内科", 0.2), ("骨科", 0.1)]
     assert keep_named_department("糖尿病十年了脚底下麻", named_first) == named_first
+
+
+def test_a_sure_model_emergency_stands_unless_the_writer_plays_it_down():
+    sure = {"intent": {"name": "emergency", "confidence": 0.97},
+            "intent_ranking": [{"name": "emergency", "confidence": 0.97}, {"name": "triage", "confidence": 0.02}]}
+    # no rule fires on these words; the model alone calls it an emergency
+    assert not safety.check(normalize("老人家脸色灰白 人软得站不起来")).emergency
+    assert _answer("老人家脸色灰白 人软得站不起来", sure).urgency == "emergency"
+    cut = _answer("切菜划了个小口子 流了点血 贴个创可贴就行吧", sure)
+    assert cut.intent == "triage" and cut.urgency != "emergency" and cut.red_flags == []
+    game = _answer("今晚农药开黑不 三缺二", sure)  # 农药: the players' name for a game
+    assert game.urgency != "emergency"
