@@ -24,7 +24,7 @@ _SHORT_GAP = "(?:[^不没无未别，。！？；]|(?<=特)别){0,2}"
 _WIDE_GAP = "(?:[^不没无未别。！？；]|(?<=特)别){0,12}"
 _MID_GAP = "(?:[^不没无未别，。！？；]|(?<=特)别){0,8}"
 
-RULES_VERSION = "2026-12-07.1"  # part of the bot's cache key: bump when the rules change
+RULES_VERSION = "2026-12-07.2"  # part of the bot's cache key: bump when the rules change
 
 NEGATION = "negation"
 HISTORY = "history"
@@ -81,10 +81,13 @@ PRESYNCOPE = (r"(眼前{G}(发黑|黑|一黑|发花)|黑蒙|(要|快|差点|险�
 # Idioms of exaggeration (累死了, 笑死) and denials that cancel crisis wording in the same clause.
 CRISIS_IDIOMS = (r"(笑死|累死|热死|烦死|饿死|困死|气死|吓死|急死|忙死|冷死|馋死|撑死|疼死|痒死|美死|乐死)(?!.*(不想活|活着))")
 CRISIS_DENIED = r"(从来没|从没|没有想过|没想过|不会自杀|不是想|不会想不开|不会做傻事)"
+# Taken back in the same message (开玩笑的, 说说气话而已), unless denied (不是开玩笑).
+TAKEN_BACK = r"((?<!不是)(?<!没)开玩笑的|开个玩笑|说着玩|(?<!不是)说说而已|(?<!不是)(?<!是说)(说)?气话|玩笑话)"
 # Study and teaching (作业要写青少年自残的综述, 辅导员让我们学习识别轻生信号): about others in general, not a crisis now.
 STUDY = r"(作业|综述|论文|课程|期末|考点|重点|药理|学医|辅导员|培训|讲座|课件|教案|资料|识别|信号|绘本)"
 # Everyday annoyances said "to death" (累得我想死, 网卡得我想跳楼): a sigh, not a plan. Pain (疼得想死) is not among them.
-ANNOYED_TO_DEATH = (r"((累|烦|气|热|冷|冻|困|饿|忙|卡|慢|吵|挤|晒|闷|堵|等|输|跪|上|干|写|学|考|改|做|开|打|跑|走|爬|无聊|尴尬|丑|难吃|难听|虐|坑"
+ANNOYED_TO_DEATH = (r"((累|烦|气|热|冷|冻|困|饿|忙|卡|慢|吵|挤|晒|闷|堵|等|输|跪|上|干|写|学|考|改|做|开|打|跑|走|爬|整|弄|折腾|搞|社死|丢人|丢脸"
+                    r"|无聊|尴尬|丑|难吃|难听|虐|坑"
                     r"|穷|贵|笑)(得|的|到)(我|人)?(都|真|快)?"
                     r"(想|要)?(死|去世|跳楼|跳河|撞墙|上吊)|破(游戏|网|手机|电脑|工作|班|公司|车|学校|天气)[^，。]{0,4}(想死|想跳楼)"
                     r"|跳楼(价|甩卖|大甩卖|清仓)|(嚎|喊|吼|说|叫)了?一(句|声)[^，。]{0,2}(想死|不想活))")
@@ -135,7 +138,7 @@ class RedFlagRule:
             object.__setattr__(self, "any_trigger", joined)  # frozen: set once, here
 
 
-CHEST_SEVERE = (r"(剧痛|剧烈|压榨|压着|压住|石头|大石|绞痛|撕裂|刀割|厉害|受不了|喘不|透不过气|憋得{g}(喘|说不出|要死)|冷汗"
+CHEST_SEVERE = (r"(剧痛|剧烈|压榨|压着|压住|压起|石头|大石|绞痛|撕裂|刀割|厉害|受不了|遭不住|汗水|汗珠|喘不|透不过气|憋得{g}(喘|说不出|要死)|冷汗"
                 r"|大汗|出汗|"
                 r"左臂|左胳膊|左手|手{g}(发麻|麻了)|胳膊|胳臂|膀子|手臂|直不起|绞|左肩|肩膀|下巴|下颌|牙|后背|背上|放射|窜|虚汗|冒汗|脸白"
                 r"|脸色{g}(白|差|难看|发青)|煞白|苍白|一头的?汗|满头{g}汗|一身{g}汗|睡不着|"
@@ -215,7 +218,7 @@ RULES: tuple[RedFlagRule, ...] = (
     RedFlagRule(
         "breathing",
         triggers=(
-            r"(呼吸困难|呼吸{g}(困难|费劲)|呼吸不上来|喘不上气|喘不过气|喘不过来|喘不上来|上不来气|透不过气|气都喘不|喘不动气|憋得喘不|憋气憋得"
+            r"(呼吸困难|呼吸{g}(困难|费劲)|呼吸不上来|出不到气|出不赢气|出不来气|喘不上气|喘不过气|喘不过来|喘不上来|上不来气|透不过气|气都喘不|喘不动气|憋得喘不|憋气憋得"
             r"|窒息|没法呼吸|不能呼吸|吸不进气|"
             r"呼吸不过来|喘得{g}(厉害|说不出话|说不了话|躺不下|不行|好凶|很凶|吓人)|憋得{g}(说不出话|脸发紫|要死|不行)"
             r"|喘得{W}(说不全|说不完|说不出|接不上)|一句话{g}(都)?说不(全|完)|说{g}(两|几|一)个字就{g}(喘|停|倒气)|快?憋{g}(过去|死)了)",
@@ -253,7 +256,7 @@ RULES: tuple[RedFlagRule, ...] = (
         triggers=(
             r"(昏迷|不省人事|不醒人事|叫不醒|喊不醒|意识不清|意识模糊|没有意识|没意识|失去意识|失去知觉|晕倒|晕过去|昏倒|昏过去|"
             r"晕厥|倒地不起|倒在地上|(叫|喊|拍|摇|推)[^，。]{0,4}不(太|怎么|大)?醒|(叫|喊)[^，。]{0,3}(也|都)?不(应|答应|吭声|吱声|回应|睁眼|理人)|"
-            r"一头栽|栽(倒|在地上|地上|下去)|(人|他|她)倒(在)?地(上)?了|没了意识|没了知觉|失去了意识|一头栽倒|突然倒下|没反应"
+            r"一头栽|栽(倒|在地上|地上|下去)|(人|他|她)倒(在)?地(上)?了|突然{g}倒(了|下|地)|没了意识|没了知觉|失去了意识|一头栽倒|突然倒下|没反应"
             r"|没有反应|人事不省|神志不清|不认人了)",
         ),
         excludes=(r"(差点|险些|快要|快晕|晕车|晕船|晕机|晕血|晕针|(?<!喝)醉(?!酒)|装|假装|低血糖史|看到血)",
@@ -312,7 +315,7 @@ RULES: tuple[RedFlagRule, ...] = (
         "heavy_bleeding",
         triggers=(r"(黑便|柏油|拉黑|解黑|(黑色|黑漆漆|黑乎乎|乌黑|漆黑|黑黑)的?{g}(大便|便|稀便|屎|粑粑)"
                   r"|(大便|便便|屎|粑粑|拉的|解的){W}(黑|柏油|沥青|墨))",),
-        requires=(r"(头晕|发晕|晕|乏力|没力气|没劲|无力|虚|站不稳|站不住|走不稳|发飘|眼前{g}(发黑|黑)|眼睛{W}(发黑|黑)|眼发黑|心慌"
+        requires=(r"(头晕|发晕|晕|乏力|没力气|没劲|无力|虚|站不稳|站不住|走不稳|发飘|差点{g}(倒|摔|栽)|打偏偏|眼前{g}(发黑|黑)|眼睛{W}(发黑|黑)|眼发黑|心慌"
                   r"|心跳{g}快|出汗|冷汗|脸{g}(白|煞白|苍白|没血色)|好几次|[二三四五六七八九几两3-9]{1,2}次|多次|好几回|几回|又拉|一直拉"
                   r"|一天{W}(次|回)|晕倒|昏|腿软|吐{G}(血|咖啡))",),
         excludes=(r"(补铁|铁剂|铁片|硫酸亚铁|铋|黑芝麻|猪血|鸭血|血豆腐|中药|蓝莓|桑葚|活性炭|墨鱼|乌贼|火龙果|巧克力)",),
@@ -360,11 +363,11 @@ RULES: tuple[RedFlagRule, ...] = (
     ),
     RedFlagRule(
         "anaphylaxis",
-        triggers=(r"(过敏|蜂蛰|蜂蜇|蜇了|蛰了|打完针|输液|打完{W}(针|疫苗|青霉素|头孢|药)|(打|用|输)了{W}(针|青霉素|头孢|疫苗"
+        triggers=(r"(过敏|蜂蛰|蜂蜇|蜇了|蛰了|(蜂|马蜂|蜜蜂|黄蜂){g}(叮|蜇|蛰|咬)|打完针|输液|打完{W}(针|疫苗|青霉素|头孢|药)|(打|用|输)了{W}(针|青霉素|头孢|疫苗"
                   r"|药|造影剂)|(吃|喝|服)(了|完|下){W}(海鲜|花生|虾|蟹|螃蟹|芒果|坚果|腰果|青霉素|头孢|阿莫西林|布洛芬|阿司匹林|磺胺"
                   r"|消炎药|退烧药|止痛药|感冒药|抗生素|药))",),
         requires=(r"(喉咙|嗓子|喉头){g}(发紧|紧|肿|堵|憋)|(喉咙|嗓子|喉头|脖子){g}像{g}(被)?{g}(掐|卡|堵|勒|扼)|喘不|还喘|喘得|都肿了|全肿了|肿得{g}(睁不开|说不出)|呼吸困难|上不来气"
-                  r"|透不过气|憋气|嘴唇{g}肿|舌头{g}肿|"
+                  r"|透不过气|出不到气|出不赢气|憋气|嘴唇{g}肿|舌头{g}肿|"
                   r"眼睛肿得|晕倒|晕过去|休克|血压{g}(低|掉|下降)|脸{g}(发白|苍白){W}晕|心慌{W}晕|全身{g}(疹|包|红){W}(喘|晕"
                   r"|憋)|(全身|浑身|满身){g}(起|发|都)?{g}(疹|包|红|风团|疙瘩|痒){W}(喘|晕|憋|站不住|站不稳|心慌|胸闷|胸口{g}(闷|憋)"
                   r"|呼吸|冷汗)",),
@@ -393,6 +396,12 @@ RULES: tuple[RedFlagRule, ...] = (
         excludes=(r"(食物中毒|轻微|有点|会不会中毒|中毒性|中毒了吗|可能是(?!煤气|燃气|一氧化碳){g}中毒|是不是{g}中毒)",
                   DEVICES + r"{g}(又|也|被)?(中毒|中了毒|中病毒)|(中了|中)(病毒|木马)"),
         message_excludes=(VISITING,),
+    ),
+    RedFlagRule(  # a stated amount of a poison swallowed: even asked "just asking" (吞了半瓶84 挂什么科), it is happening now
+        "poisoning",
+        triggers=(r"(喝|吞|咽)了?{g}(半瓶|一瓶|一整瓶|整瓶|一大口|好几口|几口|一口|一杯|半杯)的?{g}(农药|敌敌畏|百草枯|消毒液|84|洁厕灵|洁厕|漂白水"
+                  r"|汽油|甲醇|除草剂|杀虫剂|老鼠药)",),
+        cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
     ),
     RedFlagRule(  # carbon monoxide: a coal stove, charcoal or a gas heater indoors, and people feel ill
         "poisoning",
@@ -573,7 +582,7 @@ RULES: tuple[RedFlagRule, ...] = (
                   # someone who died so years ago (我表哥前几年是自杀走的): grief, not a crisis now
                   r"(前几年|几年前|\d+年前|[一二两三四五六七八九十几]+年前|去年|前年|那年|当年|以前|之前|小时候)[^。]{0,8}(自杀|跳楼|上吊|割腕|喝农药|轻生)"
                   r"{g}(走|死|没|去世)的"),
-        message_excludes=(VISITING,),
+        message_excludes=(VISITING, TAKEN_BACK),
         cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
         crisis=True,
     ),
@@ -588,7 +597,7 @@ RULES: tuple[RedFlagRule, ...] = (
             r"(轻松|解脱|好过|省心|省事|清净|过得{g}好|更好)",
             r"活着{g}(就是|只会|也是|就|只是|纯粹|简直|是|真是|也就是)?(个|一种)?{g}(拖累|累赘|负担|给{W}添麻烦|添麻烦|受罪|遭罪|活受罪"
             r"|折磨|浪费|多余|煎熬)",
-            r"活着(真|真的|实在|太|还)?(没意思|没意义|没劲|没盼头|没希望|没奔头|有啥意思|有什么意思|有啥意义|有什么意义|有啥用|有什么用"
+            r"活(着|起){g}(莫得|没得|没有)意思|活着(真|真的|实在|太|还)?(没意思|没意义|没劲|没盼头|没希望|没奔头|有啥意思|有什么意思|有啥意义|有什么意义|有啥用|有什么用"
             r"|有啥盼头|干啥|干什么|图啥|图什么)|活够了|不想再活|不想活下去",
             r"(要|想|也想|打算)跟着{g}(她|他|老伴|老伴儿|老头子|老婆子|我妈|我爸)?{g}(去|走)(?!看|玩|学|旅|吃|逛)|"
             r"(想|只想|就想|彻底|永远|早点|早日|希望|求){g}解脱|(?<![他她它])死{g}(了)?{g}(是|就是|才是|也是)?{g}(一种)?解脱",
@@ -597,7 +606,7 @@ RULES: tuple[RedFlagRule, ...] = (
         ),
         excludes=(CRISIS_IDIOMS, r"(预防|防止|干预|热线|科普|讲座|论文|研究|课题|{STORY})", CRISIS_DENIED,
                   r"(让他|让她|让老人|安乐死)"),
-        message_excludes=(VISITING,),
+        message_excludes=(VISITING, TAKEN_BACK),
         cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
         crisis=True,
     ),
@@ -606,7 +615,7 @@ RULES: tuple[RedFlagRule, ...] = (
         triggers=(r"(不想|不愿意|不愿|别再|希望|但愿|巴不得)(再)?{g}醒(过来|来)|睡(过去|着){g}(就)?(再也)?(别|不要|不用){g}醒|再也别{g}醒",),
         excludes=(CRISIS_IDIOMS, r"(预防|防止|干预|热线|科普|{STORY})", CRISIS_DENIED,
                   r"(赖床|起床|上班|上学|睡到|懒觉|周末|闹钟|假期|放假|午觉|麻醉|全麻)"),
-        message_excludes=(VISITING,),
+        message_excludes=(VISITING, TAKEN_BACK),
         cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
         crisis=True,
     ),
@@ -616,7 +625,7 @@ RULES: tuple[RedFlagRule, ...] = (
                   r"(攒|囤|存|藏)(了|着)?{g}(药|安眠药|药片){W}(够了|够数|一次|走|死|结束|了断)"),
         excludes=(r"(预防|防止|干预|热线|科普|{STORY})", CRISIS_DENIED,
                   r"(退烧|感冒|布洛芬|疫情|阳了|备用|药箱|过期|保质期|存放|保存|冰箱)"),
-        message_excludes=(VISITING,),
+        message_excludes=(VISITING, TAKEN_BACK),
         cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
         crisis=True,
     ),
@@ -626,7 +635,7 @@ RULES: tuple[RedFlagRule, ...] = (
         excludes=(r"(预防|防止|干预|热线|科普|{STORY})", CRISIS_DENIED,
                   r"(晚期|癌|病危|临终|医生|大夫|时日不多|没几天|ICU|抢救|寿衣|墓地|殡仪|丧事|墓|葬|遗体|捐献|提前|爸|妈|爷|奶|外公|外婆"
                   r"|姥|老人|公公|婆婆|父亲|母亲|[6-9]\d岁|[六七八九]十(多)?岁)"),
-        message_excludes=(VISITING,),
+        message_excludes=(VISITING, TAKEN_BACK),
         cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
         crisis=True,
     ),
@@ -637,7 +646,7 @@ RULES: tuple[RedFlagRule, ...] = (
                   r"(跟|向|和)(大家|你们|家人|所有人|亲人|孩子们){g}(告别|道别|说再见|说声再见|说一声再见){W}(以后|再也|不会|最后|永远|下辈子)"),
         excludes=(r"(预防|防止|干预|热线|科普|{STORY})", CRISIS_DENIED,
                   r"(出院|毕业|退休|离职|辞职|搬家|转院|调走|出国|旅游|回老家|下班|考完|交完|终于)"),
-        message_excludes=(VISITING,),
+        message_excludes=(VISITING, TAKEN_BACK),
         cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
         crisis=True,
     ),
@@ -648,7 +657,25 @@ RULES: tuple[RedFlagRule, ...] = (
         requires=(r"(以后{g}(用不到|用不着|不需要|不用)|不用再|不会再|不必再|最后|再也|不在了|走了|这个周末|过了{W}就)",),
         excludes=(r"(预防|防止|干预|热线|科普|{STORY})", CRISIS_DENIED,
                   r"(出院|毕业|退休|离职|辞职|搬家|转院|调走|出国|留学|旅游|回老家|出差|结婚|怀孕|生孩子|断舍离|换新)"),
-        message_excludes=(VISITING,),
+        message_excludes=(VISITING, TAKEN_BACK),
+        cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
+        crisis=True,
+    ),
+    RedFlagRule(  # going up to the roof after talk of the end, or threatening a death together
+        "suicide",
+        triggers=(r"(一个人|自己|偷偷)?{g}(上|去|爬)了?{g}(天台|楼顶)",
+                  r"(跟|和)(我们|你们|全家|孩子|他们|我){g}(一起|一块){g}死|同归于尽|开煤气{W}(死|一起)"),
+        requires=(r"(不想活|活着|太累|想死|交代|遗书|遗言|再见|撑不|一起|同归于尽|死)",),
+        excludes=(r"(晾|晒|收衣服|修|检修|干活|看风景|拍照|乘凉)",),
+        message_excludes=(VISITING, TAKEN_BACK),
+        cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
+        crisis=True,
+    ),
+    RedFlagRule(  # settling passwords and the children's future after talk of being tired of living
+        "suicide",
+        triggers=(r"交代{W}(存折|密码|银行卡|孩子|后事|房子|保险)",),
+        requires=(r"(活着|天台|楼顶|不想|太累|走了|以后|撑不)",),
+        excludes=(r"(出差|出国|住院|手术|体检|晚期|癌|病危)",),
         cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
         crisis=True,
     ),
@@ -658,7 +685,7 @@ RULES: tuple[RedFlagRule, ...] = (
         requires=(r"(我{g}(先)?走了|再见|永别|最后|不在了|离开|别了|别找我|不要找我)",),
         excludes=(r"(预防|防止|干预|热线|科普|{STORY})", CRISIS_DENIED,
                   r"(出院|毕业|退休|离职|辞职|搬家|转院|调走|出国|旅游|回老家|下班|出差|上班|开会|睡了|晚安)"),
-        message_excludes=(VISITING,),
+        message_excludes=(VISITING, TAKEN_BACK),
         cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
         crisis=True,
     ),
@@ -677,7 +704,7 @@ RULES: tuple[RedFlagRule, ...] = (
                   r"|没有出路|走投无路|活不活|生不如死|不想再|拖累|累赘|负担)",),
         excludes=(r"(工作|上班|学习|考试|减肥|戒烟|陪读|加班|复习|生意|房贷|创业|比赛|训练)",
                   r"(预防|防止|干预|热线|科普|讲座|{STORY})"),
-        message_excludes=(VISITING,),
+        message_excludes=(VISITING, TAKEN_BACK),
         cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
         crisis=True,
     ),
@@ -688,7 +715,7 @@ RULES: tuple[RedFlagRule, ...] = (
         requires=(r"(不如|还不如|死|走了|不在了|没有我|活着|消失|解脱|没意思|没意义|想不开|了断|一了百了|不想活|离开)",
                   r"(拖累|累赘|负担|包袱|多余)"),
         excludes=(r"(预防|防止|干预|热线|科普|{STORY}|医保|报销|费用|多少钱|能报)",),
-        message_excludes=(VISITING,),
+        message_excludes=(VISITING, TAKEN_BACK),
         cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
         crisis=True,
     ),
@@ -696,13 +723,14 @@ RULES: tuple[RedFlagRule, ...] = (
         "suicide",
         triggers=(r"(买|准备|备|藏|找)(了|好)?{g}(木炭|炭|绳子|麻绳|农药|敌敌畏|百草枯|老鼠药|刀片)|烧炭|关{g}门{g}(烧|点){g}炭"
                   r"|(木炭|炭|绳子|麻绳|农药|敌敌畏|百草枯|老鼠药|刀片){g}(都|也|已经)?{g}(买|准备|备|藏)(好|了)"
-                  r"|(刀|刀片|绳子){g}(都|也|已经)?{g}(拿|握|攥|架)在(手上|手里|脖子)"
+                  r"|(刀|刀片|绳子){g}(都|也|已经)?{g}(拿|握|攥|架)?在(手上|手里|脖子)"
+                  r"|(安眠药|药片|药){g}(全部|全|都){g}(倒|拿|翻)(出来|了出来)"
                   r"|(农药|敌敌畏|百草枯|老鼠药|安眠药|绳子|刀片){g}(找出来|拿出来|翻出来|放{g}(床头|枕头|身边|手边|桌上))",),
         requires=(r"(不想活|活着|解脱|结束|了断|一了百了|没意思|没意义|受够|遗书|再也|死|走了|(我|俺)就{g}走|不在了|离开|拖累|烧炭"
-                  r"|跟着{g}(去|走)|劝{g}(不听|不住)|念叨|封(上|住|死)|胶带|emo|抑郁|崩溃|撑不|绝望|割|划)",),
+                  r"|跟着{g}(去|走)|劝{g}(不听|不住)|念叨|封(上|住|死)|胶带|emo|抑郁|崩溃|撑不|绝望|割|划|意思|抢)",),
         excludes=(r"(烧烤|烤肉|火锅|取暖|暖和|打虫|杀虫|除草|庄稼|果树|蔬菜|菜地|园子|地里|灭鼠|老鼠多|耗子|蟑螂|钓鱼|晾衣|捆|搬家|中毒了"
                   r"|误服|误喝|吃了|喝了|预防|防止|干预|热线|科普|{STORY})",),
-        message_excludes=(VISITING,),
+        message_excludes=(VISITING, TAKEN_BACK),
         cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
         crisis=True,
     ),
@@ -714,15 +742,15 @@ RULES: tuple[RedFlagRule, ...] = (
         requires=(r"(不想活|活着|解脱|结束|了断|一了百了|没意思|没意义|撑不下去|熬不下去|死|离开这个世界|受够|绝望|没希望|跳"
                   r"|产后|坐月子|月子里|刚生完|生完孩子|生了孩子以后|生完娃)",),
         excludes=(r"(走亲戚|走走|散步|逛|旅游|出门|回娘家|回老家|搬走|离婚|出院|预防|防止|干预|热线|科普|{STORY})",),
-        message_excludes=(VISITING,),
+        message_excludes=(VISITING, TAKEN_BACK),
         cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
         crisis=True,
     ),
     RedFlagRule(
         "self_harm",
-        triggers=(r"(自残|自伤|伤害自己|划自己|割自己|把自己{W}(划|割|烫|戳)|划手腕|割手腕|(我|他|她)?{g}(割|划)了{g}(手腕|腕子)|拿刀{g}(划|割){g}自己|撞墙{W}(停不下|头破)|烫自己|掐自己)",),
+        triggers=(r"(自残|自伤|伤害自己|划自己|割自己|把自己{W}(划|割|烫|戳)|划手腕|割手腕|(我|他|她)?{g}(割|划)了{g}(手腕|腕子)|拿刀{g}(划|割){g}自己|拿{g}(刀|刀片|玻璃){g}(划|割)了?{g}(胳膊|手臂|手腕|腿)|撞墙{W}(停不下|头破)|烫自己|掐自己)",),
         excludes=(r"(预防|防止|科普|讲座|新闻|电视剧|电影|小说|从来没|没有过)", STUDY),
-        message_excludes=(VISITING,),
+        message_excludes=(VISITING, TAKEN_BACK),
         cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
         crisis=True,
     ),
@@ -737,9 +765,10 @@ RULES: tuple[RedFlagRule, ...] = (
     ),
     RedFlagRule(  # heat stroke: hot and dry after heat exposure, with confusion or collapse
         "heat_stroke",
-        triggers=(r"(中暑|热射病|晒了{W}(半天|一天|大半天|一上午|一下午)|(太阳|日头){g}底下|高温{W}(干活|作业|训练)|大热天|闷热)",),
+        triggers=(r"(中暑|热射病|晒了{W}(半天|一天|大半天|一上午|一下午)|(太阳|日头){g}底下|高温{W}(干活|作业|训练)|大热天|闷热|干活|军训"
+                  r"|训练|跑步|楼顶|工地|地里)",),
         requires=(r"(滚烫|烫得|发烫|高烧|体温{g}(4\d|39))",
-                  r"(不出汗|没汗|说胡话|胡言乱语|胡说八道|糊涂|叫不醒|喊不醒|抽|晕倒|倒地|倒在|站不起来|不认人|答非所问)"),
+                  r"(不出汗|没汗|说胡话|胡言乱语|胡说八道|乱说话|糊涂|叫不醒|喊不醒|抽|晕倒|倒地|倒在|倒了|站不起来|不认人|答非所问)"),
     ),
     RedFlagRule(  # a birth that will not wait: the head is showing, no time to reach hospital
         "pregnancy_pain",
@@ -829,7 +858,7 @@ RULES: tuple[RedFlagRule, ...] = (
     RedFlagRule(
         "electric_shock",
         triggers=(r"(触电|被电击|被电到|被电打|电击伤|被雷劈|雷击|被电了{W}(晕|倒|昏|黑|烧|不动|没反应))",
-                  r"(插座|电线|电门|漏电|电闸|高压线|电源|电箱){W}(被电|电了|电到|电着|触)"),
+                  r"(插座|电线|电门|漏电|电闸|高压线|电源|电箱){W}(被电|电了|电到|电着|触)", r"被{g}(高压)?电{g}(打|击)(了|到|中)"),
         excludes=(r"(静电|电了一下(?![^。]*(不哭|不动|没反应|晕|叫不醒|不醒|抽|发黑|烧|心慌|心跳))|麻了一下|麻麻的|电蚊拍|电击治疗|电疗|理疗|电针|电击除颤器)",),
     ),
     RedFlagRule(
@@ -992,7 +1021,7 @@ _INFO = re.compile(
     r"的原因|注意(点)?(什么|事项|哪些|啥)|有什么(征兆|先兆|表现)|先兆|征兆|前兆|表现是|(都)?有哪些|原因[^，。！？；]{0,2}(是|有)(啥|什么|哪些)|(是|长)(啥|什么)样|提前学|学学|(是|有)(啥|什么|哪些)(表现|症状|样子)"
     r"|(的时候|时)[^，。！？；]{0,6}(该|要|能|应该)(干啥|做啥|做什么|怎么做|咋办|怎么办|咋做)|(的时候|时)不能"
     r"|(怎么|如何|怎样|咋|啥|什么)[^，。！？；]{0,6}(防|预防|避免)|为(什么|啥)会?|是这样不|是真的吗|真的吗|对不对|是不是真的"
-    r"|作业|综述|期末|考点|重点|药理|学医|辅导员|课件|教案|资料|绘本|讲明白|识别|提前问"
+    r"|作业|综述|期末|考点|重点|药理|学医|辅导员|课件|教案|资料|绘本|讲明白|识别|提前问|这算|算不算|兆头"
     r"|(怎么|如何|怎样|咋|咋样)(防|防护|预防)|能报销|医保|保险|费用|多少钱|是什么病|是什么意思"
     r"|什么意思|"
     r"写论文|考试|题目|课本|培训|演练|学习|"
@@ -1037,10 +1066,14 @@ _ABOUT_THE_CONDITION = re.compile(r"^(的)?(常见)?(前兆|征兆|先兆|症状
 # Prevention said right before it (暑假要防溺水, 远离毒品).
 _PREVENTED = re.compile(r"(防|预防|防止|避免|远离|谨防|以免|免得|才不会|不会被|别被)[^，。！？；]{0,4}$")
 # Had it once (孩子有过热性惊厥): a past episode, as 以前 is.
+# Taken for it at first (我还以为吐血了 仔细一看是辣椒油).
+_MISTAKEN = re.compile(r"(以为|当成|当是|看成|还当)(是)?[^，。！？；]{0,2}$")
 _HAD = re.compile(r"(有过|得过|犯过|患过|出现过|发生过)[^，。！？；]{0,4}$")
 # "Will it …?" (油漆味闻多了会中毒不).
 _WILL_IT = re.compile(r"会$")
 _QUESTION_AFTER = re.compile(r"^(不|吗|么|没|嘛|啊|呀)")
+# The writer worries for themself after telling of someone else's (邻居家老人前两天突然心梗走了 我也有点担心).
+_I_WORRY_TOO = re.compile(r"我[^，。！？；]{0,2}(也|都)[^，。！？；]{0,2}(担心|怕|害怕|紧张)")
 # A media word right after the trigger: 看了个讲毒蛇咬伤的纪录片.
 _MEDIA_AFTER = re.compile(r"^[^，。！？；]{0,3}的(纪录片|新闻|视频|电视剧|电影|文章|节目|科普|报道|小说|书)")
 _WHILE_AFTER = re.compile(r"^(节目|剧)?(时|的时候|时候|着|呢|中途|的功夫)")
@@ -1076,7 +1109,7 @@ def _cancelled(rule: RedFlagRule, clause: str, match: re.Match[str], later: list
     """Whether the context of this trigger occurrence says it is not happening now to someone (see module doc)."""
     before, after = clause[: match.start()], clause[match.end() :]
     cancels = rule.cancels
-    if NEGATION in cancels and (_NEG_BEFORE.search(before) or _NEG_AFTER.match(after)):
+    if NEGATION in cancels and (_NEG_BEFORE.search(before) or _NEG_AFTER.match(after) or _MISTAKEN.search(before)):
         return True
     if _STRONG_ACUTE.search(clause):
         return False
@@ -1098,7 +1131,8 @@ def _cancelled(rule: RedFlagRule, clause: str, match: re.Match[str], later: list
     if MEDIA in cancels and media and not (rule.crisis and (_FIRST_PERSON.search(told[media.end() :])
                                                           or _POSTED.search(told[max(media.start() - 3, 0) : media.end()]))):
         return True
-    if HYPOTHETICAL in cancels and (_HYPOTHETICAL.search(clause) or (_WILL_IT.search(before) and _QUESTION_AFTER.match(after))):
+    if HYPOTHETICAL in cancels and (_HYPOTHETICAL.search(before + match.group() + after[:4])
+                                    or (_WILL_IT.search(before) and _QUESTION_AFTER.match(after)) or _I_WORRY_TOO.search(after)):
         return True
     rest = after + "".join(later)
     if HISTORY_RESOLVED in cancels and _HISTORY.search(before) and _RESOLVED.search(rest):

@@ -1547,6 +1547,23 @@ EMERGENCY_ROUND7: list[tuple[str, str]] = [
     ("羊水破了 宝宝才30周 一直往外流", "pregnancy_pain"),
     ("室友喝醉了 躺着叫不醒 还在吐", "unconscious"),
     ("我在宿舍割了手腕 血一直在流", "self_harm"),
+    # round 8: dev set 8's mechanisms, our own words
+    ("老汉心口痛得遭不住 汗水一直往下滴", "chest_pain"),
+    ("屎拉得黑黢黢的 站起来打偏偏 差点摔了", "heavy_bleeding"),
+    ("孙子遭马蜂叮了 嘴巴肿起了 出不到气", "anaphylaxis"),
+    ("婆婆说活起莫得意思 把药全部倒出来了", "suicide"),
+    ("头突然痛得像要炸开 这辈子没这么痛过 睡一觉会不会好", "worst_headache"),
+    ("我老公突然倒地抽搐 嘴里吐白沫 我好怕", "seizure"),
+    ("撑不住了 刀就在手上", "suicide"),
+    ("就是问问 喝了一大口洁厕灵 挂哪个科", "poisoning"),
+    ("师傅在楼顶干活突然倒了 身上烫得很 不出汗 乱说话", "heat_stroke"),
+    ("他被电打了一下 晕了一会儿 现在心慌", "electric_shock"),
+    ("我拿刀片割了手臂好几道", "self_harm"),
+    ("她这几天一直交代银行卡密码 说活着太累", "suicide"),
+    ("他一个人上了天台 之前说不想活了", "suicide"),
+    ("他喝醉了说要跟我们一起死", "suicide"),
+    ("我想死 不是开玩笑的", "suicide"),
+    ("不想活了 不是说气话", "suicide"),
 ]
 
 NON_EMERGENCY_ROUND7: list[str] = [
@@ -1602,6 +1619,12 @@ NON_EMERGENCY_ROUND7: list[str] = [
     "听说癫痫发作时不能往嘴里塞东西 真的吗",
     "复习到三点 感觉要昏迷了 开玩笑的",
     "辅导员让我们学习识别轻生信号 有哪些表现",
+    "网上挂号把我整得想死 到底咋挂",
+    "社死到想跳楼 开玩笑的",
+    "他再抽烟我就跳楼 气话而已",
+    "我还以为吐血了 一看是西瓜汁",
+    "邻居大爷上个月心梗走了 我也有点担心 该查点啥",
+    "插头漏电麻了一下 现在没感觉了 这算触电吗",
 ]
 
 EMERGENCY += EMERGENCY_ROUND7
