@@ -128,6 +128,34 @@ _TYPO_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+# Cantonese and Hunan words in Mandarin messages (阿爷胸口痛咗成个钟, 伢儿淹水哒 冇得气): mapped to Mandarin so that the
+# rules and the models read them. Only characters and phrases that Mandarin does not use this way; 唔 only before the
+# verbs it negates (唔, on its own, is a Mandarin "hmm").
+_DIALECT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"透唔到气|透不到气|抖唔到气|唞唔到气", "透不过气"), (r"出气不赢|出不赢气", "喘不上气"), (r"冇得气|冇气|不出气哒", "没气了"),
+        (r"止唔到|止唔住", "止不住"), (r"冇声出", "没声音"), (r"叫极都唔应|叫極都唔應|叫佢都唔应", "叫不应"),
+        (r"而家", "现在"), (r"啱啱", "刚刚"), (r"头先", "刚才"), (r"细个", "小时候"), (r"条颈", "脖子"), (r"个仔|细路|细伢子|伢儿|伢子", "孩子"),
+        (r"饮(?=咗|了|左|过)", "喝"), (r"呕(?=咗|了)", "吐"), (r"哽住", "噎住"), (r"遇溺", "溺水"), (r"跌落地|瞓咗落地|瞓落地", "倒在地上"),
+        (r"电亲", "电到"), (r"成个钟", "一个多小时"), (r"出晒汗", "出了一身汗"), (r"反白眼", "翻白眼"), (r"白泡", "白沫"),
+        (r"(係|系|是)咪", "是不是"), (r"(讲|话)唔(到|出)嘢", "说不出话"), (r"冇晒力|没晒力", "没力气"), (r"歪埋", "歪了"), (r"发紧烧", "发高烧"),
+        (r"一路(?=抽|流|吐|喘)", "一直"), (r"眼(都)?反白", "翻白眼"),
+        (r"孙仔", "孙子"), (r"阿嫲|阿婆", "奶奶"), (r"阿爷", "爷爷"), (r"堂客", "老婆"), (r"怀起", "怀了"),
+        (r"唔(?=[到使系知识得记会想应舒停])", "不"), (r"咗", "了"), (r"冇", "没"), (r"喺", "在"), (r"佢", "他"), (r"嘅", "的"),
+        (r"啲", "些"), (r"係", "是"), (r"咩", "什么"), (r"睇", "看"), (r"瞓", "睡"), (r"未停", "没停"), (r"仲(?=[有会在要])", "还"),
+        (r"(?<![哒])哒(?![哒])", "了"),
+    )
+)
+
+
+def to_mandarin(text: str) -> str:
+    """Cantonese and Hunan words of a message in Mandarin (see `_DIALECT`)."""
+    for pattern, repl in _DIALECT:
+        text = pattern.sub(repl, text)
+    return text
+
+
 def fix_typos(text: str) -> str:
     """Fixes the common phone typos of red-flag words and complaints (see `_TYPO_FIXES`)."""
     for pattern, repl in _TYPO_FIXES:
@@ -234,6 +262,7 @@ def normalize(text: str) -> str:
     text = text.translate(_PUNCT_TO_CHINESE)
     text = _SPACES.sub(" ", text).strip()
     text = _replace_numerals(text)
+    text = to_mandarin(text)  # before the spaces go: "唔 想问一下" is a Mandarin "hmm", "唔想" a Cantonese "do not want"
     text = _SPACE_BETWEEN_CJK.sub("", text)
     text = fix_typos(text)
     return _REPEATED_PUNCT.sub(r"\1", text)

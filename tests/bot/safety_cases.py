@@ -1583,6 +1583,20 @@ EMERGENCY_ROUND7: list[tuple[str, str]] = [
     ("他发朋友圈说再见了这个世界 电话打不通", "suicide"),
     ("表姐说想紫砂 钱都转给我了 人联系不上", "suicide"),
     ("表妹关在房间里 门缝下面有血", "suicide"),
+    # round 10: dev set 10's mechanisms (and Cantonese and Hunan words), our own words
+    ("阿爷胸口痛咗成个钟 出晒汗", "chest_pain"),
+    ("个仔饮咗半支农药", "poisoning"),
+    ("细路抽筋抽咗好耐都未停 反白眼", "seizure"),
+    ("老豆被电亲 跌落地而家冇声出", "electric_shock"),
+    ("伢儿掉塘里哒 捞起来冇得气", "cardiac_arrest"),
+    ("我爸过去两个小时拉了三次柏油样的大便 站起来就晕", "heavy_bleeding"),
+    ("同学跑步后倒地 老师正在做心肺复苏", "cardiac_arrest"),
+    ("血氧只有88 喘得厉害", "breathing"),
+    ("吃了20片布洛芬 挂什么科", "overdose"),
+    ("把奶奶的安眠药全吃了", "overdose"),
+    ("别劝我了 药我都准备好了", "suicide"),
+    ("肚子剧痛 摸到一个包一跳一跳的", "acute_abdomen"),
+    ("阴囊剧烈疼痛 还吐了", "testicular_torsion"),
 ]
 
 NON_EMERGENCY_ROUND7: list[str] = [
@@ -1662,6 +1676,16 @@ NON_EMERGENCY_ROUND7: list[str] = [
     "自杀式熬夜要不得",
     "心理学课上讲了自伤的心理 有推荐的书吗",
     "开会开到半夜 明天早八直接想死",
+    "煤气热水器装喺冲凉房 係咪会中毒",
+    "老公打鼻鼾 有时好似窒息咁停几秒",
+    "屋里鸡吃了老鼠药死了几只",
+    "我爸五十岁时心梗过 我需要做哪些筛查",
+    "即使没有症状 触电后要观察多久",
+    "看恐怖片吓到窒息",
+    "这首歌好听到我心脏骤停",
+    "冷笑话冷到抽搐",
+    "听说中风了要扎手指放血 有用吗",
+    "溺水了怎么急救 想先学学",
 ]
 
 EMERGENCY += EMERGENCY_ROUND7
