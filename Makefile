@@ -13,9 +13,9 @@ eval-bot: train-bot  ## held-out evaluation of the bot as the API answers (start
 	scripts/setup --dev
 	RASA_PORT=5099 RASA_AUTO_TRAIN=0 scripts/rasa/run.sh >/tmp/kangban-eval-rasa.log 2>&1 & pid=$$!; \
 	  for i in $$(seq 300); do curl -sf -XPOST localhost:5099/model/parse -d '{"text":"你好"}' >/dev/null && break; sleep 1; done; \
-	  .venv/bin/python scripts/eval_bot.py --rasa http://127.0.0.1:5099 --set $(or $(SET),test); rc=$$?; kill $$pid; exit $$rc
+	  .venv/bin/python scripts/eval_bot.py --rasa http://127.0.0.1:5099 --set $(or $(SET),test) --files '$(or $(FILES),*.yml)'; rc=$$?; kill $$pid; exit $$rc
 eval-bot-fallback:  ## the same evaluation in degraded mode (no Rasa)
-	scripts/setup --dev && .venv/bin/python scripts/eval_bot.py --fallback-only --set $(or $(SET),test)
+	scripts/setup --dev && .venv/bin/python scripts/eval_bot.py --fallback-only --set $(or $(SET),test) --files '$(or $(FILES),*.yml)'
 bench:  ## benchmarks (not tests): bot understand vs Rasa, reminders batched vs naive; ratios from the same run
 	scripts/setup --dev && scripts/rasa/train.sh
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python -m bench.bot_understand --rasa-workers 2
