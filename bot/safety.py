@@ -24,7 +24,7 @@ _SHORT_GAP = "(?:[^不没无未别，。！？；]|(?<=特)别){0,2}"
 _WIDE_GAP = "(?:[^不没无未别。！？；]|(?<=特)别){0,12}"
 _MID_GAP = "(?:[^不没无未别，。！？；]|(?<=特)别){0,8}"
 
-RULES_VERSION = "2026-12-07.4"  # part of the bot's cache key: bump when the rules change
+RULES_VERSION = "2026-12-07.5"  # part of the bot's cache key: bump when the rules change
 
 NEGATION = "negation"
 HISTORY = "history"
@@ -87,7 +87,7 @@ TAKEN_BACK = r"((?<!不是)(?<!没)开玩笑的|开个玩笑|说着玩|(?<!不�
 # Study and teaching (作业要写青少年自残的综述, 辅导员让我们学习识别轻生信号): about others in general, not a crisis now.
 STUDY = r"(作业|综述|论文|课程|课上|上课|心理学|期末|考点|重点|药理|学医|辅导员|培训|讲座|课件|教案|资料|识别|信号|绘本)"
 # Everyday annoyances said "to death" (累得我想死, 网卡得我想跳楼): a sigh, not a plan. Pain (疼得想死) is not among them.
-ANNOYED_TO_DEATH = (r"((累|烦|气|热|冷|冻|困|饿|忙|卡|慢|吵|挤|晒|闷|堵|等|输|跪|上|干|写|学|考|改|做|开|打|跑|走|爬|整|弄|折腾|搞|社死|丢人|丢脸"
+ANNOYED_TO_DEATH = (r"((累|烦|气|热|冷|冻|困|饿|忙|卡|慢|吵|挤|晒|闷|堵|等|输|跪|上|干|写|学|考|改|做|开|跑|走|爬|整|弄|折腾|搞|社死|丢人|丢脸"
                     r"|无聊|尴尬|丑|难吃|难听|虐|坑"
                     r"|穷|贵|笑)(得|的|到)(我|人)?(都|真|快)?"
                     r"(想|要)?(死|去世|跳楼|跳河|撞墙|上吊)|破(游戏|网|手机|电脑|工作|班|公司|车|学校|天气)[^，。]{0,4}(想死|想跳楼)"
@@ -406,7 +406,7 @@ RULES: tuple[RedFlagRule, ...] = (
             r"(吞|咽|吃|误吞|误食)(了|下|进|下去|进去)?{W}(纽扣电池|扣式电池|电池|磁铁|磁珠|磁力珠|吸铁石|巴克球|磁力球)",
             r"(纽扣电池|扣式电池|电池|磁铁|磁珠|磁力珠|吸铁石|巴克球|磁力球){W}(吞|咽|吃)(了|下|进|到)",
         ),
-        excludes=(r"(食物中毒|轻微|有点|会不会中毒|报警器|探测器|牌子|中毒性|中毒了吗|可能是(?!煤气|燃气|一氧化碳){g}中毒|是不是{g}中毒)",
+        excludes=(r"(食物中毒|轻微|有点|会不会中毒|报警器{g}(哪个|牌子|买|装|推荐|要不要|有没有规定)|(要不要|该不该|需不需要|要){g}装{W}报警器|中毒性|中毒了吗|可能是(?!煤气|燃气|一氧化碳){g}中毒|是不是{g}中毒)",
                   DEVICES + r"{g}(又|也|被)?(中毒|中了毒|中病毒)|(中了|中)(病毒|木马)"),
         message_excludes=(VISITING,),
     ),
@@ -607,7 +607,7 @@ RULES: tuple[RedFlagRule, ...] = (
             r"死了就好了|一了百了|结束{g}(自己|生命|这一切)|了结{g}(自己|生命)|去死|不如死|跳楼|跳河|跳江|上吊|割腕|"
             r"安眠药{M}(攒|存|一次吃|全吃)|(攒|存)了?{g}(一瓶|很多|好多|一堆)?{g}安眠药|写好了遗书|写遗书|想消失|离开这个世界))",
         ),
-        excludes=(r"(想死你|想死我|想死他|想死她|想死大家|想死了你|想死你们|笑死|累死|热死|烦死|饿死|困死|气死|吓死|急死|忙死"
+        excludes=(r"(想死(你们|你|我|他|她|大家)(了|啦|啊|呀|咯|$)|想死了你|笑死|累死|热死|烦死|饿死|困死|气死|吓死|急死|忙死"
                   r"|冷死|"
                   r"馋死|撑死|疼死|痒死|美死|乐死)(?!.*不想活)",
                   r"(预防|防止|干预|热线|科普|讲座|论文|研究|课题|防自杀|{STORY})",
@@ -1065,8 +1065,8 @@ _INFO = re.compile(
     r"|哪些)(原因|区别|症状|表现|征兆|先兆)|"
     r"的原因|注意(点)?(什么|事项|哪些|啥)|有什么(征兆|先兆|表现)|先兆|征兆|前兆|表现是|(都)?有哪些|原因[^，。！？；]{0,2}(是|有)(啥|什么|哪些)|(是|长)(啥|什么)样|提前学|学学|(是|有)(啥|什么|哪些)(表现|症状|样子)"
     r"|(的时候|时)[^，。！？；]{0,6}(该|要|能|应该)(干啥|做啥|做什么|怎么做|咋办|怎么办|咋做)|(的时候|时)不能"
-    r"|(怎么|如何|怎样|咋|啥|什么)[^，。！？；]{0,6}(防|预防|避免)|为(什么|啥)会?|是这样不|是真的吗|真的吗|对不对|是不是真的"
-    r"|作业|综述|期末|考点|重点|药理|学医|辅导员|课件|教案|资料|绘本|讲明白|识别|提前问|这算|算不算|兆头|只要[^，。！？；]{0,6}就会|平时(要|该)|备(哪些|点|些)|哪个(大夫|医生|专家)|看[^，。！？；]{0,2}好使|有用吗|管用吗|有没有用|观察多久"
+    r"|(怎么|如何|怎样|咋|啥|什么)[^，。！？；]{0,6}(防|预防|避免)|为(什么|啥)会|是这样不|是真的吗|真的吗|对不对|是不是真的"
+    r"|作业|综述|期末|考点|重点|药理|学医|辅导员|课件|教案|资料|绘本|讲明白|识别|提前问|这算|算不算|兆头|只要[^，。！？；]{0,6}就会|平时(要|该)|备(哪些|点|些)|筛查|哪个(大夫|医生|专家)|看[^，。！？；]{0,2}好使|有用吗|管用吗|有没有用|观察多久"
     r"|(怎么|如何|怎样|咋|咋样)(防|防护|预防)|能报销|医保|保险|费用|多少钱|是什么病|是什么意思"
     r"|什么意思|"
     r"写论文|考试|题目|课本|培训|演练|学习|"
@@ -1113,9 +1113,9 @@ _FIRST_PERSON = re.compile(r"(我|俺|自己)")
 _ABOUT_THE_CONDITION = re.compile(r"^(的)?(常见)?(前兆|征兆|先兆|症状|表现|原因|危害|后果)|^是(啥|什么)(表现|症状|样|原因|病)")
 # Prevention said right before it (暑假要防溺水, 远离毒品).
 # Told as "that time" (心梗那会儿住院花了七八万, 车祸那会儿撞的腰).
-_THEN_AFTER = re.compile(r"^(那会儿?|那时候?|那次|那年|当时)")
+_THEN_AFTER = re.compile(r"^(那会儿?|那时候?|那次|那年)")
 # Teaching and sharing (转发一篇, 有正规教材推荐吗, 海姆立克法大家都学一下): about the condition, not a patient now.
-_TEACHING = re.compile(r"(教材|教程|培训|课程|演练|学学|先学|筛查|平时(要|该)|备(哪些|点|些)|讲座|学一下|收藏|转发|科普|须知|必须知道|海姆立克|附上|报警器)")
+_TEACHING = re.compile(r"(教材|教程|学学|先学|学一下|收藏(一下|起来)|转发(一篇|一个|文章)|科普|须知|必须知道|视频附上)")
 _PREVENTED = re.compile(r"(防|预防|防止|避免|远离|谨防|以免|免得|才不会|才不得|不会被|别被)[^，。！？；]{0,4}$")
 # Had it once (孩子有过热性惊厥): a past episode, as 以前 is.
 # Taken for it at first (我还以为吐血了 仔细一看是辣椒油).
@@ -1126,6 +1126,7 @@ _WILL_IT = re.compile(r"会$")
 _QUESTION_AFTER = re.compile(r"^(不|吗|么|没|嘛|啊|呀)")
 # The writer worries for themself after telling of someone else's (邻居家老人前两天突然心梗走了 我也有点担心).
 _I_WORRY_TOO = re.compile(r"我[^，。！？；]{0,2}(也|都)[^，。！？；]{0,2}(担心|怕|害怕|紧张)")
+_SOMEONE_ELSES_PAST = re.compile(r"(走了|去世|过世|没了|前两天|前几天|上个月|去年|以前|那会)")
 # A media word right after the trigger: 看了个讲毒蛇咬伤的纪录片.
 _MEDIA_AFTER = re.compile(r"^[^，。！？；]{0,3}的(纪录片|新闻|视频|电视剧|电影|文章|节目|科普|报道|小说|书)")
 _WHILE_AFTER = re.compile(r"^(节目|剧)?(时|的时候|时候|着|呢|中途|的功夫)")
@@ -1187,7 +1188,8 @@ def _cancelled(rule: RedFlagRule, clause: str, match: re.Match[str], later: list
                                                           or _POSTED.search(told[max(media.start() - 3, 0) : media.end()]))):
         return True
     if HYPOTHETICAL in cancels and (_HYPOTHETICAL.search(before + match.group() + after[:4])
-                                    or (_WILL_IT.search(before) and _QUESTION_AFTER.match(after)) or _I_WORRY_TOO.search(after)):
+                                    or (_WILL_IT.search(before) and _QUESTION_AFTER.match(after))
+                                    or (_I_WORRY_TOO.search(after) and _SOMEONE_ELSES_PAST.search(text))):
         return True
     rest = after + "".join(later)
     if HISTORY_RESOLVED in cancels and _HISTORY.search(before) and _RESOLVED.search(rest):

@@ -1597,6 +1597,15 @@ EMERGENCY_ROUND7: list[tuple[str, str]] = [
     ("别劝我了 药我都准备好了", "suicide"),
     ("肚子剧痛 摸到一个包一跳一跳的", "acute_abdomen"),
     ("阴囊剧烈疼痛 还吐了", "testicular_torsion"),
+    # the calm-side contexts of rounds 7-10 must not swallow these
+    ("他打得我想死 我真的活不下去了", "suicide"),
+    ("培训的时候同事突然倒地 没反应", "unconscious"),
+    ("一氧化碳报警器响了 我妈头晕恶心", "poisoning"),
+    ("我爸平时要吃降压药 今天突然说不出话 嘴歪了", "stroke"),
+    ("孩子噎住了 我在做海姆立克 还是不行 脸发紫", "choking"),
+    ("我爸胸口疼得厉害 出冷汗 我也很担心", "chest_pain"),
+    ("爸爸叫不醒 为什么", "unconscious"),
+    ("他突然倒地 当时就没反应了", "unconscious"),
 ]
 
 NON_EMERGENCY_ROUND7: list[str] = [
