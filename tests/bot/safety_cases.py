@@ -1617,6 +1617,23 @@ EMERGENCY_ROUND7: list[tuple[str, str]] = [
     ("孕30周 见红了 比来月经还多", "pregnancy_bleeding"),
     ("怀孕以后血压高 今天量了175/115 头疼", "pregnancy_pain"),
     ("他从河里救上来后一直咳粉红色泡沫", "breathing"),
+    # round 12: dev set 12's mechanisms, our own words
+    ("阿公食咗好多粒安眠药", "overdose"),
+    ("心跳好快好乱 刚才晕了一下", "arrhythmia"),
+    ("两个月的宝宝软趴趴的 不吃奶", "sick_infant"),
+    ("我想抱着孩子一起从桥上跳下去", "suicide"),
+    ("我站在楼顶 不知道还能跟谁说", "suicide"),
+    ("家里人没有我会更好 药都准备好了", "suicide"),
+    ("腿被割了 血往外呲", "heavy_bleeding"),
+    ("喊他眼珠子都不动了", "unconscious"),
+    ("咳出来的都是鲜红的血", "vomiting_blood"),
+    ("肚子突然疼得直不起腰 一身冷汗", "acute_abdomen"),
+    ("孩子把华法林吃了一把 鼻子流血不止", "heavy_bleeding"),
+    ("屋里有煤气味 我们都头晕想吐", "poisoning"),
+    ("头疼得要命 吐了两回 看东西重影", "worst_headache"),
+    ("工友让钢筋扎穿了腿", "major_trauma"),
+    ("同事从三楼摔下来 腿没知觉 能不能先扶起来", "major_trauma"),
+    ("孩子嗓子卡了块糖 不会哭了", "choking"),
 ]
 
 NON_EMERGENCY_ROUND7: list[str] = [
@@ -1721,6 +1738,15 @@ NON_EMERGENCY_ROUND7: list[str] = [
     "被辣椒呛得差点窒息哈哈 现在好了",
     "闺蜜去年割腕以后一直在吃药 现在挺好",
     "老梦见自己溺水 是心理问题吗",
+    "这号排的 我心梗都快排出来了",
+    "怀孕了能不能看车祸视频",
+    "孕早期吃过一片安眠药 对胎儿有影响吗",
+    "打游戏手抖得像癫痫发作",
+    "喝了三杯咖啡心慌手抖 算咖啡因中毒吗",
+    "邻居晕倒了 听说送医院了 住几楼",
+    "看到报道说有人吃蘑菇中毒 哪些蘑菇危险",
+    "过敏性休克的常见诱因有哪些",
+    "同事前天车祸 在你们骨科住院 几点能去看",
 ]
 
 EMERGENCY += EMERGENCY_ROUND7
