@@ -61,7 +61,7 @@ FLAG_DEPARTMENTS: dict[str, tuple[str, ...]] = {
     "elderly_fall": ("急诊科", "骨科"), "acute_abdomen": ("急诊科", "普外科"), "hypertensive_crisis": ("急诊科", "心血管内科"),
     "major_trauma": ("急诊科", "骨科"), "postpartum_bleeding": ("急诊科", "产科"),
     "arrhythmia": ("急诊科", "心血管内科"), "sepsis": ("急诊科", "感染科"), "testicular_torsion": ("急诊科", "泌尿外科"),
-    "heat_stroke": ("急诊科",),
+    "heat_stroke": ("急诊科",), "hypothermia": ("急诊科",),
     "sick_infant": ("急诊科", "儿科"),
     "model_emergency": ("急诊科",),
 }

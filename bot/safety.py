@@ -24,7 +24,7 @@ _SHORT_GAP = "(?:[^不没无未别，。！？；]|(?<=特)别){0,2}"
 _WIDE_GAP = "(?:[^不没无未别。！？；]|(?<=特)别){0,12}"
 _MID_GAP = "(?:[^不没无未别，。！？；]|(?<=特)别){0,8}"
 
-RULES_VERSION = "2026-12-07.7"  # part of the bot's cache key: bump when the rules change
+RULES_VERSION = "2026-12-07.8"  # part of the bot's cache key: bump when the rules change
 
 NEGATION = "negation"
 HISTORY = "history"
@@ -81,7 +81,7 @@ PRESYNCOPE = (r"(眼前{G}(发黑|黑|一黑|发花)|黑蒙|(要|快|差点|险�
               r"|晕了{g}(半分钟|几秒|一会|十几秒|一下))")
 # Idioms of exaggeration (累死了, 笑死) and denials that cancel crisis wording in the same clause.
 CRISIS_IDIOMS = (r"(笑死|累死|热死|烦死|饿死|困死|气死|吓死|急死|忙死|冷死|馋死|撑死|疼死|痒死|美死|乐死)(?!.*(不想活|活着))")
-CRISIS_DENIED = r"(从来没|从没|没有想过|没想过|不会自杀|不是想|不会想不开|不会做傻事)"
+CRISIS_DENIED = r"(从来没|从没|没有想过|没想过|不会自杀|不是想|不会想不开|不会做傻事|不是真的想死|不是真想死)"
 # Taken back in the same message (开玩笑的, 说说气话而已), unless denied (不是开玩笑).
 TAKEN_BACK = r"((?<!不是)(?<!没)开玩笑的|开个玩笑|说着玩|(?<!不是)说说而已|(?<!不是)(?<!是说)(说)?气话|玩笑话)"
 # Study and teaching (作业要写青少年自残的综述, 辅导员让我们学习识别轻生信号): about others in general, not a crisis now.
@@ -91,7 +91,7 @@ ANNOYED_TO_DEATH = (r"((累|烦|气|热|冷|冻|困|饿|忙|卡|慢|吵|挤|晒|
                     r"|无聊|尴尬|丑|难吃|难听|虐|坑"
                     r"|穷|贵|笑)(得|的|到)(我|人)?(都|真|快)?"
                     r"(想|要)?(死|去世|跳楼|跳河|撞墙|上吊)|破(游戏|网|手机|电脑|工作|班|公司|车|学校|天气)[^，。]{0,4}(想死|想跳楼)"
-                    r"|想死的心都有|(早八|周一|上班|开会|考试|ddl|加班|期末)[^，。]{0,6}(直接)?想死|自杀式|[（(]不是[）)]|跳楼(价|甩卖|大甩卖|清仓)|(嚎|喊|吼|说|叫)了?一(句|声)[^，。]{0,2}(想死|不想活))")
+                    r"|想死的心都有|(考砸|考差|挂科|输了|没考好)[^，。]{0,4}(要|就)?去?(跳楼|死)|(早八|周一|上班|开会|考试|ddl|加班|期末)[^，。]{0,6}(直接)?想死|自杀式|[（(]不是[）)]|跳楼(价|甩卖|大甩卖|清仓)|(嚎|喊|吼|说|叫)了?一(句|声)[^，。]{0,2}(想死|不想活))")
 # Talk about a book, a film or a song: a character's death is not the writer's crisis (unless they then speak of themself).
 STORY = (r"((新闻|电视剧|电影|小说|游戏里|歌词|书里|书上|书中|看书|读书|这本书|一本书|语录|名言|剧里|这剧|这部剧|剧情|主角|男主|女主|主人公|角色|台词|动漫|漫画"
          r"|综艺)(?![^。]*(我|俺|自己)))")
@@ -143,7 +143,7 @@ CHEST_SEVERE = (r"(剧痛|剧烈|压榨|压着|压住|压起|石头|大石|绞�
                 r"|大汗|出汗|"
                 r"左臂|左胳膊|左手|手{g}(发麻|麻了)|胳膊|胳臂|膀子|手臂|直不起|绞|左肩|肩膀|下巴|下颌|牙|后背|背上|放射|窜|虚汗|冒汗|脸白"
                 r"|脸色{g}(白|差|难看|发青)|煞白|苍白|一头的?汗|满头{g}汗|一身{g}汗|睡不着|"
-                r"([二三四五六七八九]十|\d{2})分钟|要死|濒死|快不行|半小时|半个小时|\d+个?小时|[一两二三四五六几]个多?小时|"
+                r"([二三四五六七八九]十|\d{2})分钟|要死|濒死|快不行|半小时|半个小时|半个钟头|跟上次{W}(一样|一模一样|差不多)|\d+个?小时|[一两二三四五六几]个多?小时|"
                 r"不缓解|止不住|硝酸甘油|救心丸|救护车|120|脸色发白|脸色苍白)")
 
 DISTRESS_PERSON = (r"(人|爸|妈|爹|娘|老伴|老头|老头子|老太太|孩子|宝宝|娃|奶奶|爷爷|外婆|外公|姥姥|姥爷|他|她|老公|老婆|媳妇|儿子|女儿"
@@ -168,13 +168,14 @@ RULES: tuple[RedFlagRule, ...] = (
         "chest_pain",
         triggers=(r"(胸|心口|心脏|心窝|心前区){M}(痛|疼|闷|压|憋|堵|绞|紧"
                   r"|难受)", r"(心梗|心肌梗|心梗死|心肌梗塞|心绞痛|主动脉夹层)", r"(捂着|捂住|按着|攥着|揪着){g}(胸口|心口|胸|心窝)",
-                  r"(后背|背|胸口|胸){g}(撕裂|撕开|被撕|刀割|刀绞)(样|一样|似的|般)?{g}(疼|痛)"),
+                  r"(后背|背|胸口|胸){g}(撕裂|撕开|被撕|刀割|刀绞)(样|一样|似的|般)?{g}(疼|痛)",
+                  r"(硝酸甘油|救心丸){W}(还是|还|也|都)?{g}(痛|疼|不管用|不缓解|没用)"),
         requires=(CHEST_SEVERE[:-1] + r"|心梗|心肌梗|主动脉夹层)",),
-        excludes=(r"(支架|搭桥|术后|病史|出院|复查|康复|后遗症|二级预防|体检|心电图|彩超|报告|吃什么药|降脂|他汀|胸椎|胸腰椎|骨折)",
+        excludes=(r"(稳定型|稳定性|支架|搭桥|术后|病史|出院|复查|康复|后遗症|二级预防|体检|心电图|彩超|报告|吃什么药|降脂|他汀|胸椎|胸腰椎|骨折)",
                   r"(岔气|肌肉|拉伤|咳嗽的时候|咳嗽时|按压|按着|一按|深呼吸时|翻身时|停下来就|歇一会就|休息一下就|休息就好"
                   r"|心梗史|家族|遗传|心梗后|心梗以后|能停|停药|阿司匹林|氯吡格雷)",
                   r"(气|急|吓|愁|烦|跌|亏|赔|绿|套|输|卷|虐|熬|堵|卡|折腾|看|听|瞅|盯|丑|尬|美|帅|难看|难吃|无语)(得|的|到|出|成){g}(我)?{g}(心梗|心肌梗|心绞痛)|(要|快)(心梗|心肌梗)了?$|心梗了都"
-                  r"|(跟|像|好像){g}要?{g}(心梗|心肌梗)(了)?{g}(似的|一样)|(心梗|心肌梗)都(快|要){g}(排|等|气|熬|急)出来|(真是|简直|真的是|让人|令人|我都)要?(心梗|心肌梗)|(看|听|见|瞅)了?都(得|要|会|能|快)(心梗|心肌梗)",
+                  r"|(跟|像|好像)(要|快)?(心梗|心肌梗)(了)?(似的|一样)|(心梗|心肌梗)都(快|要){g}(排|等|气|熬|急)出来|(真是|简直|真的是|让人|令人|我都)要?(心梗|心肌梗)|(看|听|见|瞅)了?都(得|要|会|能|快)(心梗|心肌梗)",
                   r"(以为|当成|还当是){g}(自己|是|得了)?{g}(心梗|心肌梗|心脏病)"),
         # money news "gives a heart attack" (看了眼这个月的账单 心梗了), even in the next clause
         message_excludes=(r"(账单|工资|房价|房贷|分数|成绩|价格|价钱|股票|基金|彩票|花呗|信用卡|余额|物价|绩效|奖金|KPI){W}(心梗|心肌梗)",),
@@ -232,7 +233,7 @@ RULES: tuple[RedFlagRule, ...] = (
                   r"(鼻塞|鼻子堵|感冒鼻子)",
                   r"(让我|令人|令我|让人|叫人|尴尬|无语|美到|帅到|丑到|卷到|穷到|窒息感|窒息的(爱|感觉|操作|气氛)|题|作业|操作|气氛)",
                   # burdens "weigh one down till one can't breathe"; a face "red to purple" is flushed, not blue
-                  r"(房贷|车贷|贷款|债|账单|工作|业绩|KPI|考核|学业|功课|活儿|日子|生活|担子|压力){W}压得{g}(喘|透)不",
+                  r"(房贷|车贷|贷款|债|账单|工作|业绩|KPI|考核|学业|功课|活儿|日子|生活|担子|压力){W}压得{g}(喘|透)不|累得{g}喘不过气|喘息服务",
                   r"红得{g}发紫", r"窒息(游戏|式|挑战)",
                   r"差点窒息{W}(哈哈|好了|没事)|(辣|美|帅|丑|尬|甜|香|臭|挤|闷|热|吵|烦|吓|念叨|唠叨|呛|好吃|好看|好听|感动|震撼)(到|得|的)(我|人)?(快|要)?窒息|太爽"),
         # a snorer who seems to stop breathing for seconds is for the sleep clinic (睡眠呼吸暂停), in any clause
@@ -275,7 +276,7 @@ RULES: tuple[RedFlagRule, ...] = (
                   r"赖床|懒觉|遗尿|尿床|起床|上学|迟到|闹钟|上班|睡眠监测|鼾症|睡眠门诊|平时|每天晚上|每晚|要晕|都要晕|晕倒了都|吓晕|气晕|笑晕|美晕|帅晕"
                   r"|(看到|看见|听到){W}(账单|价格|价钱|分数|成绩|房价|工资))"),
         message_excludes=(r"(报告|心电图|CT|核磁|脑电图|检查结果|结果出|化验单|打印|动态心电|holter|片子)",
-                          r"(住几楼|送{g}医院了|探望|看望|几点能去)|(住院|ICU|监护室|病房){W}(昏迷|叫不醒)|(昏迷|叫不醒){W}(探视|探望|看望|能进去|家属)",
+                          r"(住几楼|送{g}医院了|(120|救护车){g}(拉走|接走|送走)|探望|看望|几点能去)|(住院|ICU|监护室|病房){W}(昏迷|叫不醒)|(昏迷|叫不醒){W}(探视|探望|看望|能进去|家属)",
                           r"(哭|笑|虐|气|累|困|饿|无聊)(到|得)(我)?{g}(昏迷|晕倒|晕过去|昏过去)"),
         strong_only=True,
     ),
@@ -292,7 +293,7 @@ RULES: tuple[RedFlagRule, ...] = (
     ),
     RedFlagRule(
         "cardiac_arrest",
-        triggers=(r"(没气了|没了气|断气|没了呼吸|(?<!有)没有呼吸(?![困急费不道声音科])|没呼吸了|呼吸停了|没有心跳|没心跳|心跳停了|心脏骤停|心跳骤停"
+        triggers=(r"(没气了|没了气|断气|没了呼吸|(?<!有)没有呼吸(?![困急费不道声音科])|没呼吸(?![困急费不道])|呼吸停了|没有心跳|没心跳|心跳停了|心脏骤停|心跳骤停"
                   r"|呼吸心跳停止|摸不到脉|没有脉搏|无呼吸|(在做|正在做|做着)(心肺复苏|CPR|人工呼吸|胸外按压)|(心口|胸口|心脏){g}没(动静|跳|起伏)了?)",),
         # a heart that "stops" at a song or a face is a swoon
         excludes=(r"(好听|好看|帅|美|甜|可爱|感动|心动|萌)(到|得)(我)?{g}(心脏骤停|心跳骤停|心跳停了)",),
@@ -415,7 +416,8 @@ RULES: tuple[RedFlagRule, ...] = (
             r"(吞|咽|吃|误吞|误食)(了|下|进|下去|进去)?{W}(纽扣电池|扣式电池|电池|磁铁|磁珠|磁力珠|吸铁石|巴克球|磁力球)",
             r"(纽扣电池|扣式电池|电池|磁铁|磁珠|磁力珠|吸铁石|巴克球|磁力球){W}(吞|咽|吃)(了|下|进|到)",
         ),
-        excludes=(r"(食物中毒|咖啡因|算{g}中毒吗|缓过来|轻微|有点|会不会中毒|报警器{g}(哪个|牌子|买|装|推荐|要不要|有没有规定)|(要不要|该不该|需不需要|要){g}装{W}报警器|中毒性|中毒了吗|可能是(?!煤气|燃气|一氧化碳){g}中毒|是不是{g}中毒)",
+        excludes=(r"(食物中毒|咖啡因|算{g}中毒吗|缓过来|轻微|有点|会不会中毒|报警器{g}(哪个|牌子|买|装|推荐|要不要|有没有规定)|(要不要|该不该|需不需要|要){g}装{W}报警器|中毒性|中毒了吗|可能是(?!煤气|燃气|一氧化碳){g}中毒|是不是{g}中毒"
+                  r"|(烧炭|炭火|火盆){g}(取暖|烤火)?{W}(怕|预防|怎么|如何|注意|开窗|窗户))",
                   DEVICES + r"{g}(又|也|被)?(中毒|中了毒|中病毒)|(中了|中)(病毒|木马)"),
         message_excludes=(VISITING,),
     ),
@@ -442,7 +444,7 @@ RULES: tuple[RedFlagRule, ...] = (
     RedFlagRule(  # carbon monoxide: a coal stove, charcoal or a gas heater indoors, and people feel ill
         "poisoning",
         triggers=(r"(煤炉|煤球炉|蜂窝煤|炭盆|炭火|火盆|烧炭|烤炭|煤炭炉|煤气热水器|燃气热水器|炉子|(煤气|燃气|天然气){g}味)",),
-        requires=(r"(头疼|头痛|头晕|恶心|吐|晕|昏|没力气|浑身没劲|迷糊|叫不醒|喊不醒|醒不过来|站不起来|嘴唇{g}(红|樱桃)|睡过去)",),
+        requires=(r"(头疼|头痛|头晕|恶心|吐|晕|昏|没力气|浑身没劲|迷糊|叫不醒|喊不醒|叫不行|醒不过来|站不起来|(嘴唇|脸){g}(红|樱桃|红扑扑|通红)|睡过去)",),
         excludes=(r"(怎么预防|预防|注意什么|安全吗|会不会|能不能|可以吗|科普|新闻|买|装|修)",),
     ),
     RedFlagRule(  # wild mushrooms followed by vomiting, diarrhoea or confusion
@@ -620,7 +622,7 @@ RULES: tuple[RedFlagRule, ...] = (
     RedFlagRule(
         "suicide",
         triggers=(
-            r"(不想当人了|去天堂|再见了?这个世界|(自杀|轻生|寻死|寻短见|死掉|想去死|一死了之|一走了之|再也不{g}醒|不想{g}拖累|这辈子{g}就?{g}(到这|到此|到头|这样吧)|(发|留|写)(了|下|好)?{g}遗(言|书)"
+            r"(不想当人了|去天堂|再见了?这个世界|(自杀|轻生|寻死|寻短见|死掉|想去死|一死了之|一走了之|再也不{g}醒|不想{g}拖累|这辈子{g}就?{g}(到这|到此|到头|这样吧)|(准备|打算|要)跳了|窗户{g}(已经)?{g}打开了{W}跳|(发|留|写)(了|下|好)?{g}遗(言|书)"
             r"|(想|要)从{W}(楼上|楼顶|天台|桥上|窗户)"
             r"{g}跳|(天台|楼顶){W}不想下|(楼顶|天台|桥上|江边|河边|窗台){W}(不想再|撑不|活够|再见|结束|跳下去)|不想再{g}(撑|坚持|熬|扛|活)|写好{g}遗书|遗书{g}(写好|写完|都写|放在|留)|(今晚|今天|明天)就{g}(结束|走了|了结)|药{g}(都)?攒好|(想|打算|准备|干脆)[^。？吗]{0,6}(一次|一口气|一下){g}(吃完|吃光|吞完|全吞)(?![^。]*(吗|还是))|(药|安眠药){W}攒|攒{W}(药|安眠药)|一次(全|都)吃|一口气全吃|不想活"
             r"|活着没意思|活着没意义|活着{g}(没什么意思|有什么意思|太累了没意思)|活不下去|想死|死了算了|"
@@ -631,7 +633,7 @@ RULES: tuple[RedFlagRule, ...] = (
                   r"|冷死|"
                   r"馋死|撑死|疼死|痒死|美死|乐死)(?!.*不想活)",
                   r"(预防|防止|干预|热线|科普|讲座|论文|研究|课题|防自杀|{STORY}|(跳楼|自杀|轻生|割腕)的人)",
-                  r"(从来没|从没|没有想过|没想过|不会自杀|不是想|不会想不开)", ANNOYED_TO_DEATH, STUDY,
+                  CRISIS_DENIED, ANNOYED_TO_DEATH, STUDY,
                   # someone who died so years ago (我表哥前几年是自杀走的): grief, not a crisis now
                   r"(前几年|几年前|\d+年前|[一二两三四五六七八九十几]+年前|去年|前年|那年|当年|以前|之前|小时候)[^。]{0,8}(自杀|跳楼|上吊|割腕|喝农药|轻生)"
                   r"{g}(走|死|没|去世)的"),
@@ -720,7 +722,7 @@ RULES: tuple[RedFlagRule, ...] = (
         "suicide",
         triggers=(r"(一个人|自己|偷偷)?{g}(上|去|爬)了?{g}(天台|楼顶)|(人|他|她)?{g}(已经)?在{g}(楼顶|天台)",
                   r"(跟|和)(我们|你们|全家|孩子|他们|我){g}(一起|一块){g}死|同归于尽|开煤气{W}(死|一起)"),
-        requires=(r"(不想活|活着|太累|想死|交代|遗书|遗言|再见|撑不|一起|同归于尽|死|下线|不想当人|定位|跟谁说|没人{g}(说|理|懂|在乎))",),
+        requires=(r"(不想活|活着|太累|想死|交代|遗书|遗言|再见|撑不|一起|同归于尽|死|下线|不想当人|定位|跟谁说|没人{g}(说|理|懂|在乎)|不想下|不下去)",),
         excludes=(r"(晾|晒|收衣服|修|检修|干活|看风景|拍照|乘凉)",),
         message_excludes=(VISITING, TAKEN_BACK),
         cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
@@ -777,13 +779,14 @@ RULES: tuple[RedFlagRule, ...] = (
     RedFlagRule(  # preparing the means (charcoal, a rope, pesticide) with talk of dying or ending it
         "suicide",
         triggers=(r"(买|准备|备|藏|找)(了|好)?{g}(木炭|炭|绳子|麻绳|农药|敌敌畏|百草枯|老鼠药|刀片)|烧炭|关{g}门{g}(烧|点){g}炭"
-                  r"|(木炭|炭|绳子|麻绳|农药|敌敌畏|百草枯|老鼠药|刀片){g}(都|也|已经)?{g}(买|准备|备|藏)(好|了)"
-                  r"|(刀|刀片|绳子){g}(都|也|已经)?{g}(拿|握|攥|架)?在(手上|手里|脖子)|(药|绳子|炭|刀|刀片){g}(都|也|已经)?{g}准备好了"
+                  r"|(木炭|绳子|麻绳|农药|敌敌畏|百草枯|老鼠药|刀片){g}(都|也|已经)?{g}(买|准备|备|藏)(好|了)|炭{g}(都|也|已经)?{g}(买|准备|备)好了"
+                  r"|(刀|刀片|绳子){g}(都|也|已经)?{g}(拿|握|攥|架)?在(手上|手里|脖子)|(手里|手上){g}(拿着|握着|攥着){g}(刀|刀片|绳子)|(药|绳子|炭|刀|刀片){g}(都|也|已经)?{g}准备好了"
                   r"|(安眠药|药片|药){g}(全部|全|都){g}(倒|拿|翻)(出来|了出来)"
                   r"|(农药|敌敌畏|百草枯|老鼠药|安眠药|绳子|刀片){g}(找出来|拿出来|翻出来|放{g}(床头|枕头|身边|手边|桌上))",),
         requires=(r"(不想活|活着|解脱|结束|了断|一了百了|没意思|没意义|受够|遗书|再也|死|走了|(我|俺)就{g}走|不在了|离开|拖累|烧炭"
-                  r"|跟着{g}(去|走)|劝{g}(不听|不住)|念叨|封(上|住|死)|胶带|emo|抑郁|崩溃|撑不|绝望|割|划|意思|抢|累了|不想当人|没有(我|俺)|更好)",),
-        excludes=(r"(烧烤|烤肉|火锅|取暖|暖和|打虫|杀虫|除草|庄稼|果树|蔬菜|菜地|园子|地里|灭鼠|老鼠多|耗子|蟑螂|钓鱼|晾衣|捆|搬家|中毒了"
+                  r"|跟着{g}(去|走)|劝{g}(不听|不住)|念叨|封(上|住|死)|胶带|emo|抑郁|崩溃|撑不|绝望|割|划|意思|抢|累了|不想当人|没有(我|俺)|更好"
+                  r"|忍(不住|多久|不了))",),
+        excludes=(r"(烧烤|烤肉|火锅|取暖|暖和|火盆|烤火|冬天|打虫|杀虫|除草|庄稼|果树|蔬菜|菜地|园子|地里|灭鼠|老鼠多|耗子|蟑螂|钓鱼|晾衣|捆|搬家|中毒了"
                   r"|误服|误喝|吃了|喝了|预防|防止|干预|热线|科普|{STORY})",),
         message_excludes=(VISITING, TAKEN_BACK),
         cancels=frozenset({NEGATION, MEDIA, HISTORY_RESOLVED}),
@@ -832,6 +835,12 @@ RULES: tuple[RedFlagRule, ...] = (
         requires=(r"(滚烫|烫得|发烫|高烧|体温{g}(4\d|39))",
                   r"(不出汗|没汗|说胡话|胡言乱语|胡说八道|乱说话|糊涂|叫不醒|喊不醒|抽|晕倒|倒地|倒在|倒了|站不起来|不认人|答非所问)"),
     ),
+    RedFlagRule(  # hypothermia: cold, with a dimmed mind or clumsy limbs (an old person lost outdoors, an unheated room)
+        "hypothermia",
+        triggers=(r"(冻得|冻了|冷得|身上冰凉|浑身冰凉|失温|体温{g}(只有|才)?{g}(3[0-4]|二十[几九八]|三十[一二三四]?)(\.\d)?度?(?![\d.]))",),
+        requires=(r"(迷糊|糊涂|反应{g}(差|慢|迟钝)|不听使唤|叫不醒|说胡话|意识|站不起来|不说话)",),
+        excludes=(r"(空调|冰箱|冰淇淋|手脚冰凉{g}(多年|好几年|老毛病))",),
+    ),
     RedFlagRule(  # a birth that will not wait: the head is showing, no time to reach hospital
         "pregnancy_pain",
         triggers=(r"(看到|看见|露出|摸到|出来)了?{g}(宝宝|孩子|娃)?的?头|头{g}(出来|露出来)了|来不及{g}(去|到|送)?{g}医院"
@@ -844,6 +853,12 @@ RULES: tuple[RedFlagRule, ...] = (
         triggers=(r"(撞|踢|砸|摔|压|顶|碰)(到|在|了|伤)?{W}(肚子|腹部|左上腹|肋骨|腰)",),
         requires=(r"(脸色?{g}(发白|苍白|煞白|白)|冷汗|虚汗|头晕|晕|眼前{g}(发黑|黑)|心慌)", r"(疼|痛)"),
         excludes=(r"(有点|一点|隐隐|好多了|不疼了|没事)",),
+    ),
+    RedFlagRule(  # rabies: weeks after a dog or cat bite, a fear of water or wind with spasms or agitation (the bite is past by nature)
+        "seizure",
+        triggers=(r"(狗|猫|蝙蝠){g}(咬|抓|挠)",),
+        requires=(r"(怕水|恐水|怕风|见水{g}(害怕|就抽))", r"(抽|发疯|狂躁|乱叫|流口水|吞不下)"),
+        cancels=frozenset({NEGATION, MEDIA}),
     ),
     RedFlagRule(  # intussusception: redcurrant-jelly stools in a small child with bouts of crying
         "sick_infant",
@@ -866,10 +881,10 @@ RULES: tuple[RedFlagRule, ...] = (
     ),
     RedFlagRule(
         "head_injury",
-        triggers=(r"(摔|撞|磕|砸|打|碰|跌|掉|滚){W}(头|脑袋|后脑|脑门|额头"
+        triggers=(r"(后脑勺|后脑|脑门|额头|脑袋){g}(流血|出血|破了)", r"(摔|撞|磕|砸|打|碰|跌|掉|滚){W}(头|脑袋|后脑|脑门|额头"
                   r"|头部)", r"(头|脑袋|后脑勺|头部){g}(撞|磕|摔|砸|着地|破)"),
         requires=(r"(吐|呕|昏|晕过去|晕倒|意识|叫不醒|喊不醒|抽|流血{g}不止|耳朵{g}(流血|出血|流水)|鼻子{g}流{g}(清水|水)|"
-                  r"瞳孔|不清醒|说胡话|胡言乱语|嗜睡|一直睡|想睡|很困|犯困|迷糊|不认人|记不起|想不起|头痛{g}(加重|越来越)"
+                  r"瞳孔|不清醒|说胡话|胡言乱语|颠三倒四|嗜睡|一直睡|想睡|很困|犯困|迷糊|不认人|记不起|想不起|头痛{g}(加重|越来越)"
                   r"|越来越疼)",),
         excludes=(r"(起了{g}包|鼓了{g}包|一个包)(?!.*(吐|昏|晕过去|意识|抽|迷糊))",),
     ),
@@ -984,13 +999,13 @@ RULES: tuple[RedFlagRule, ...] = (
     ),
     RedFlagRule(
         "major_trauma",
-        triggers=(r"(车祸|被车撞|被{g}车{g}撞|撞车|被撞飞|从{W}(楼上|楼梯上|高处|梯子|屋顶|房顶|脚手架|二楼|三楼|树上){g}(摔|掉"
+        triggers=(r"(车祸|被车撞|被{g}车{g}撞|撞车|(电瓶车|电动车|摩托车?|三轮车?|汽车|货车){g}撞(了|倒|到|飞)|被{g}人?{g}(砍|捅)(了|伤)|肠子{g}(都)?{g}(出来|露出)|被撞飞|从{W}(楼上|楼梯上|高处|梯子|屋顶|房顶|脚手架|[一二三四五六七八九十\d]+楼|楼顶|阳台|窗户|树上){g}(摔|掉"
                   r"|跌|滚)下|"
                   r"高处坠落|坠楼|被刀{g}(扎|捅|砍)|刀{g}(扎进|捅进|插进)|捅伤|枪伤|骨头{g}(戳|露|刺){g}出来|开放性骨折"
                   r"|被{g}压在下面|"
                   r"(钢筋|铁棍|钢管|木棍|树枝|钉子|刀|铁条){g}(扎|插|刺|戳)(穿|进|透)|被毒蛇|毒蛇咬|被蛇咬|蛇咬伤|中暑{W}(昏|晕倒|意识|抽|叫不醒|不出汗{W}高烧))",),
         # an old injury told for its rehabilitation (车祸伤了腰 现在坐轮椅 想做康复), in any clause
-        message_excludes=(r"(轮椅|瘫痪|截瘫|越来越细|萎缩|康复|复健|在{g}(你们)?{g}\w{0,3}住院|几点能去看|探望|看望)",),
+        message_excludes=(r"(轮椅|瘫痪|截瘫|越来越细|萎缩|康复|复健|伤残|鉴定|理赔|在{g}(你们)?{g}\w{0,3}住院|几点能去看|探望|看望)",),
         excludes=(r"(擦伤|擦破|皮外伤|没事|一点点|轻微|剐蹭|康复|复查|后遗症|轮椅|瘫痪|截瘫|越来越细|萎缩|半年|\d+年|几年|个月|记性|性格|认知|以后|之后|年前"
                   r"|[一二两三四五六七八九十几]+年|(做了|做过|做完){W}手术|手术后|术后|功能锻炼)",),
         # a fall from height or a stab told is an injury now, whatever is then asked (能不能先扶他起来)
@@ -1102,8 +1117,10 @@ _EXPERIENTIAL = re.compile(r"^[^，。]{0,3}过(?!来|去|敏|度|量|多|头|�
 _RESOLVED = re.compile(r"(好了|没事了|好多了|恢复了|恢复正常|缓解了|正常了|消失了|不疼了|不痛了|痊愈|康复了|没再|没有再|不再"
                        r"|走出来|挺过来|熬过来|(?<![睡晕昏抽死背憋])过去了|现在[^，。！？；]{0,2}(挺好|很好|好好的|都好)|早就好|早没|稳定"
                        r"|(好几年|几年|很久|多年|好久|[一二两三四五六七八九十几\d]+年)(都|也)?没(有)?(了|再|犯|发)"
-                       r"|后来(说|查出|知道|发现|才知道)|是(前年|去年|几年前|上个月|以前|之前|小时候)的事)")
+                       r"|后来(说|查出|知道|发现|才知道)|是(前年|去年|几年前|上个月|以前|之前|小时候)的事|现在没事|缓过来"
+                       r"|(以后|下次|下回)[^，。！？；]{0,6}(咋|怎么|如何|要|该|会)|半年(都|也)?没(发作|犯))")
 # Days ago: only with the episode told as over (前两天摔了头 今天一直吐 is not history).
+_NOW = re.compile(r"(这两天|这几天|今天|今早|今晚|现在|刚才|刚刚|最近|这会|眼下|此刻|又)")
 _DAYS_AGO = re.compile(r"(前几天|前两天|前天|昨天|那天|前些天|上个?礼拜|上个?星期|上周)")
 _RECURRENCE = re.compile(r"((?<!会不会)(?<!会)(?<!怕)又(?!怀|生|要|想|有了|来问|去)|再次(?!怀|生)|复发|还在|还是|至今|到现在|一直没好|加重|还没停|没停|停不下)")
 _RECENT = re.compile(r"(刚才|刚刚|就在刚才|几分钟前|半小时前|一小时前|正在)")
@@ -1116,7 +1133,7 @@ _INFO = re.compile(
     r"的原因|注意(点)?(什么|事项|哪些|啥)|有什么(征兆|先兆|表现)|先兆|征兆|前兆|表现是|(都)?有哪些|原因[^，。！？；]{0,2}(是|有)(啥|什么|哪些)|(是|长)(啥|什么)样|提前学|学学|(是|有)(啥|什么|哪些)(表现|症状|样子)"
     r"|(的时候|时)[^，。！？；]{0,6}(该|要|能|应该)(干啥|做啥|做什么|怎么做|咋办|怎么办|咋做)|(的时候|时)不能"
     r"|(怎么|如何|怎样|咋|啥|什么)[^，。！？；]{0,6}(防|预防|避免)|为(什么|啥)会|是这样不|是真的吗|真的吗|对不对|是不是真的"
-    r"|作业|综述|期末|考点|重点|药理|学医|辅导员|课件|教案|资料|绘本|讲明白|识别|提前问|这算|算不算|兆头|只要[^，。！？；]{0,6}就会|平时(要|该)|备(哪些|点|些)|筛查|哪个(大夫|医生|专家)|看[^，。！？；]{0,2}好使|有用吗|管用吗|有没有用|观察多久"
+    r"|作业|综述|期末|考点|重点|药理|学医|辅导员|课件|教案|资料|绘本|讲明白|识别|提前问|这算|算不算|兆头|只要[^，。！？；]{0,6}就会|平时(要|该)|备(哪些|点|些)|筛查|哪个(大夫|医生|专家)|看[^，。！？；]{0,2}好使|有用吗|管用吗|有没有用|观察多久|有关系|有没有关系|关系没得|什么程度|啥程度|区分|区别"
     r"|(怎么|如何|怎样|咋|咋样)(防|防护|预防)|能报销|医保|保险|费用|多少钱|是什么病|是什么意思"
     r"|什么意思|"
     r"写论文|考试|题目|课本|培训|演练|学习|"
@@ -1133,7 +1150,7 @@ _CHRONIC = re.compile(r"(多年|好几年|几年了|\d+年了|[一二两三四�
                       r"长期|一直有|这几年|经常|老是|时不时|偶尔|有时候|反复|每次|每年|每个月|体检|"
                       r"(半年|[一二两三四五六七八九十几\d]+个?(月|年))了|了(半年|[一二两三四五六七八九十几\d]+个?(月|年)))")
 # Urgency that no context cancels except negation; "突然" and "X了" (with a person) outweigh history and questions only.
-_STRONG_ACUTE = re.compile(r"(正在|刚才|刚刚|救命|快来|不行了|快不行|还在|一直在(?!吃药|服药|治疗|复查|调理|用药|吃)|此刻|这会儿|怎么办啊|快点|马上|赶紧"
+_STRONG_ACUTE = re.compile(r"(正在|刚才|刚刚|救命|快来|不行了|快不行|还在|一直在(?!吃药|服药|治疗|复查|调理|用药|吃)|此刻|这会儿|怎么办啊|快点|(?<!要)马上|赶紧"
                            r"|急死了)")
 _WEAK_ACUTE = re.compile(r"(突然|忽然|一下子|今天|今儿|今个|今早|早上|昨晚|晚上|很多|好多|大量|止不住|剧烈|剧痛|厉害|受不了)")
 _PERSON = re.compile(r"(我|俺|孩子|宝宝|小孩|老人|老公|老婆|爱人|家里|他|她|儿子|女儿|爸|妈|爷|奶|外公|外婆|姥|婆婆|公公|老伴"
@@ -1164,9 +1181,10 @@ _FIRST_PERSON = re.compile(r"(我|俺|自己)")
 _ABOUT_THE_CONDITION = re.compile(r"^(的)?(常见)?(前兆|征兆|先兆|症状|表现|原因|诱因|病因|危害|危险|后果)|^是(啥|什么)(表现|症状|样|原因|病)")
 # Prevention said right before it (暑假要防溺水, 远离毒品).
 # Told as "that time" (心梗那会儿住院花了七八万, 车祸那会儿撞的腰).
-_THEN_AFTER = re.compile(r"^(那会儿?|那时候?|那次|那年)")
+_THEN_AFTER = re.compile(r"^(那会儿?|那时候?|那次|那年|那天)")
 # Teaching and sharing (转发一篇, 有正规教材推荐吗, 海姆立克法大家都学一下): about the condition, not a patient now.
-_TEACHING = re.compile(r"(教材|教程|学学|先学|学一下|收藏(一下|起来)|转发(一篇|一个|文章)|科普|须知|必须知道|视频附上)")
+_TEACHING = re.compile(r"(教材|教程|学学|先学|学一下|学急救|学心肺复苏|培训班|报名|宣传|讲座说|(?<!病)区分"
+                       r"|收藏(一下|起来)|转发(一篇|一个|文章)|科普|须知|必须知道|视频附上)")
 _PREVENTED = re.compile(r"(防|预防|防止|避免|远离|谨防|以免|免得|才不会|才不得|不会被|别被)[^，。！？；]{0,4}$")
 # Had it once (孩子有过热性惊厥): a past episode, as 以前 is.
 # Taken for it at first (我还以为吐血了 仔细一看是辣椒油).
@@ -1209,6 +1227,12 @@ def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     return matches[-1] if matches else None
 
 
+def _told_as_past(before: str) -> bool:
+    """A past-time word before the trigger, not followed by a word of now (上个月被狗咬了 这两天怕水怕风 一直抽)."""
+    past = _last(_HISTORY, before)
+    return past is not None and not _NOW.search(before[past.end():])
+
+
 def _cancelled(rule: RedFlagRule, clause: str, match: re.Match[str], later: list[str], text: str) -> bool:
     """Whether the context of this trigger occurrence says it is not happening now to someone (see module doc)."""
     before, after = clause[: match.start()], clause[match.end() :]
@@ -1243,14 +1267,14 @@ def _cancelled(rule: RedFlagRule, clause: str, match: re.Match[str], later: list
                                     or (_I_WORRY_TOO.search(after) and _SOMEONE_ELSES_PAST.search(text))):
         return True
     rest = after + "".join(later)
-    if HISTORY_RESOLVED in cancels and _HISTORY.search(before) and _RESOLVED.search(rest):
+    if HISTORY_RESOLVED in cancels and _told_as_past(before) and _RESOLVED.search(rest):
         return True
     not_again = HISTORY in cancels and not _RECURRENCE.search(rest) and not _RECENT.search(text)
-    if not_again and (_HISTORY.search(before) or _DAYS_AGO.search(before)) and _RESOLVED.search(rest):
+    if not_again and (_told_as_past(before) or _DAYS_AGO.search(before)) and _RESOLVED.search(rest):
         return True  # a past episode told as over, even one that came on suddenly
     if _WEAK_ACUTE.search(clause) or (_PERFECTIVE.match(after) and _PERSON.search(text)):
         return False
-    if not_again and (_HISTORY.search(before) or _HAD.search(before) or _EXPERIENTIAL.match(after) or _RESOLVED.search(rest)):
+    if not_again and (_told_as_past(before) or _HAD.search(before) or _EXPERIENTIAL.match(after) or _RESOLVED.search(rest)):
         return True
     if INFO in cancels and _INFO.search(clause) and not _STRONG_ACUTE.search(text):
         return True
@@ -1261,7 +1285,7 @@ def _present(pattern: re.Pattern[str], clauses: list[str]) -> bool:
     """The pattern occurs somewhere, neither negated nor told as a past episode."""
     return any(
         not _NEG_BEFORE.search(clause[: m.start()])
-        and not (_HISTORY.search(clause[: m.start()]) or _EXPERIENTIAL.match(clause[m.end() :]))
+        and not (_told_as_past(clause[: m.start()]) or _EXPERIENTIAL.match(clause[m.end() :]))
         for clause in clauses for m in pattern.finditer(clause)
     )
 
