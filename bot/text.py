@@ -153,29 +153,33 @@ _DIALECT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-# One search first: most messages hold none of these, and 60 substitutions each cost a scan of the text.
-_DIALECT_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _DIALECT))
+class _Substitutions:
+    """A table of (pattern, replacement) applied in order. One search for any of them comes first: most messages hold
+    none, and each of some 60 substitutions costs a scan of the text."""
+
+    def __init__(self, table: tuple[tuple[re.Pattern[str], str], ...]) -> None:
+        self.table = table
+        self.any_of = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in table))
+
+    def __call__(self, text: str) -> str:
+        if not self.any_of.search(text):
+            return text
+        for pattern, repl in self.table:
+            text = pattern.sub(repl, text)
+        return text
+
+
+_to_mandarin, _fix_typos = _Substitutions(_DIALECT), _Substitutions(_TYPO_FIXES)
 
 
 def to_mandarin(text: str) -> str:
     """Cantonese and Hunan words of a message in Mandarin (see `_DIALECT`)."""
-    if not _DIALECT_ANY.search(text):
-        return text
-    for pattern, repl in _DIALECT:
-        text = pattern.sub(repl, text)
-    return text
-
-
-_TYPO_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _TYPO_FIXES))
+    return _to_mandarin(text)
 
 
 def fix_typos(text: str) -> str:
     """Fixes the common phone typos of red-flag words and complaints (see `_TYPO_FIXES`)."""
-    if not _TYPO_ANY.search(text):
-        return text
-    for pattern, repl in _TYPO_FIXES:
-        text = pattern.sub(repl, text)
-    return text
+    return _fix_typos(text)
 
 
 def chinese_number(run: str) -> str | None:
