@@ -146,7 +146,8 @@ def test_slow_server_times_out_and_is_skipped(stubs: list[StubRasa]) -> None:
         started = time.monotonic()
         with pytest.raises(RasaUnavailable):
             client.parse("头疼")  # the slow one eats the whole budget
-        assert time.monotonic() - started < 0.45
+        # within the 0.3 s budget, not the slow server's 1 s (a loaded CI host once took 0.46 s of it)
+        assert time.monotonic() - started < 0.8
         # marked down when its answer comes, too late to use
         assert services.eventually(lambda: [s["up"] for s in client.status()] == [False, True])
         for _ in range(4):
