@@ -1417,7 +1417,8 @@ def _cancelled(rule: RedFlagRule, clause: str, match: re.Match[str], later: list
         return True
     # Someone's acute event is being told (我爸倒在地上叫不醒 这时候该怎么办): no question, worry or lesson takes it back,
     # only a condition (如果孩子抽搐了该怎么办) or its being over.
-    reported = bool(_ACUTE_REPORT.search(clause)) and not _told_as_past(before) and not _CONDITIONAL.search(before)
+    past = _told_as_past(before)
+    reported = bool(_ACUTE_REPORT.search(clause)) and not past and not _CONDITIONAL.search(before)
     if INFO in cancels and not reported and ((_ABOUT_THE_CONDITION.match(after) and not _HAPPENING.search(clause))
                                              or _PREVENTED.search(before) or (_TEACHING.search(text) and not _STRONG_ACUTE.search(text))):
         return True
@@ -1432,14 +1433,14 @@ def _cancelled(rule: RedFlagRule, clause: str, match: re.Match[str], later: list
             or (_I_WORRY_TOO.search(after) and _SOMEONE_ELSES_PAST.search(before))))):
         return True
     rest = after + "".join(later)
-    if HISTORY_RESOLVED in cancels and _told_as_past(before) and _RESOLVED.search(rest):
+    if HISTORY_RESOLVED in cancels and past and _RESOLVED.search(rest):
         return True
     not_again = HISTORY in cancels and not _RECURRENCE.search(rest) and not _RECENT.search(text)
-    if not_again and (_told_as_past(before) or _DAYS_AGO.search(before)) and _RESOLVED.search(rest):
+    if not_again and (past or _DAYS_AGO.search(before)) and _RESOLVED.search(rest):
         return True  # a past episode told as over, even one that came on suddenly
     if _WEAK_ACUTE.search(clause):
         return False
-    if not_again and _told_as_past(before):
+    if not_again and past:
         return True  # 上次低血糖晕倒了: told as past, though told with 了
     if _PERFECTIVE.match(after) and _PERSON.search(text):
         return False
@@ -1493,11 +1494,12 @@ def _fires(rule: RedFlagRule, clauses: list[str], text: str) -> bool:
     being present."""
     message_excluded: bool | None = None
     required: bool | None = None
+    excludes = _hard(rule, "excludes", text)
     for index, clause in enumerate(clauses):
         if rule.any_trigger is not None and not rule.any_trigger.search(clause):
             continue
         matches = [m for pattern in rule.compiled["triggers"] for m in pattern.finditer(clause)]
-        if not matches or any(p.search(clause) for p in _hard(rule, "excludes", text)):
+        if not matches or any(p.search(clause) for p in excludes):
             continue
         if required is None:
             required = all(_present(p, clauses) for p in rule.compiled["requires"])
