@@ -64,8 +64,8 @@ def training_data_paths() -> list[Path]:
 
 def hashed_inputs() -> list[Path]:
     files = [p for p in NLU.rglob("*") if p.is_file()]
-    # evaluation sets are never trained on; documentation does not change a model
-    files = [p for p in files if p.relative_to(NLU).parts[0] not in ("test", "dev") and p.suffix != ".md"]
+    # evaluation sets are never trained on, nor the red-flag net's own data; documentation does not change a model
+    files = [p for p in files if p.relative_to(NLU).parts[0] not in ("test", "dev", "red_flag_net") and p.suffix != ".md"]
     files += [p for p in (BOT / "data").rglob("*") if p.is_file()]
     files += sorted((BOT / "kangban_components").glob("*.py"))
     files.append(BOT / "requirements.lock")
