@@ -1,4 +1,4 @@
-.PHONY: run test lint train-bot eval-bot eval-bot-fallback bench
+.PHONY: run test lint train-bot train-red-flag-net eval-bot eval-bot-fallback bench
 # the bot benchmark's web runs on a PostgreSQL database created on this server, as in production (empty: SQLite)
 BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 run:  ## the whole system on embedded defaults
@@ -9,6 +9,8 @@ lint:
 	scripts/setup --dev && .venv/bin/ruff check .
 train-bot:  ## train (or reuse the cached) Rasa model
 	scripts/rasa/train.sh
+train-red-flag-net:  ## retrain the safety layer's learned net (bot/red_flag_net.json) after a change in nlu_data
+	scripts/setup --dev && .venv/bin/python scripts/red_flag_net.py train
 eval-bot: train-bot  ## held-out evaluation of the bot as the API answers (starts Rasa on a spare port)
 	scripts/setup --dev
 	RASA_PORT=5099 RASA_AUTO_TRAIN=0 scripts/rasa/run.sh >/tmp/kangban-eval-rasa.log 2>&1 & pid=$$!; \

@@ -60,6 +60,7 @@ FLAG_DEPARTMENTS: dict[str, tuple[str, ...]] = {
     "choking": ("急诊科", "耳鼻喉科"), "drowning": ("急诊科",), "electric_shock": ("急诊科",), "major_burn": ("急诊科", "皮肤科"),
     "elderly_fall": ("急诊科", "骨科"), "acute_abdomen": ("急诊科", "普外科"), "hypertensive_crisis": ("急诊科", "心血管内科"),
     "major_trauma": ("急诊科", "骨科"), "postpartum_bleeding": ("急诊科", "产科"),
+    "net_emergency": ("急诊科",), "net_crisis": ("急诊科", "精神心理科"),
     "arrhythmia": ("急诊科", "心血管内科"), "sepsis": ("急诊科", "感染科"), "testicular_torsion": ("急诊科", "泌尿外科"),
     "heat_stroke": ("急诊科",), "hypothermia": ("急诊科",),
     "sick_infant": ("急诊科", "儿科"),

@@ -32,7 +32,7 @@ TRIAGE_SLOTS = ("body_part", "duration", "age")
 MAX_TRIAGE_QUESTIONS = 3
 LOW_CONFIDENCE = 0.45
 LOW_CONFIDENCE_HANDOFF_STREAK = 3
-SUICIDE_FLAGS = frozenset({"suicide", "self_harm"})
+SUICIDE_FLAGS = frozenset({"suicide", "self_harm", "net_crisis"})  # net_crisis: the learned net's (bot/red_flag_net.py)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
+from bot import red_flag_net
+
 # `{G}` in a pattern: a short gap that may not contain a negation, so 胸口{G}疼 never matches 胸口不疼.
 # 别 is a negation (别担心) except in 特别 ("very"), which the gap lets through.
 _GAP = "(?:[^不没无未别，。！？；]|(?<=特)别){0,4}"
@@ -1462,7 +1464,19 @@ def _present(pattern: re.Pattern[str], clauses: list[str]) -> bool:
     )
 
 
+NET_EMERGENCY, NET_CRISIS = "net_emergency", "net_crisis"  # no rule fired; the learned net did (bot/red_flag_net.py)
+
+
 def check(text: str) -> RedFlagResult:
+    """The rules, then the learned net for the red flags they miss. A rule's flag is never taken back."""
+    found = check_rules(text)
+    if found.emergency or not red_flag_net.emergency(text):
+        return found
+    crisis = red_flag_net.crisis(text)
+    return RedFlagResult(flags=[NET_CRISIS if crisis else NET_EMERGENCY], emergency=True, crisis_hotline=crisis)
+
+
+def check_rules(text: str) -> RedFlagResult:
     """Runs every rule over normalised text; a flag is set once one trigger survives its cancelling contexts."""
     clauses = split_clauses(text)
     flags: list[str] = []
