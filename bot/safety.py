@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from bot import red_flag_net
+from bot.first_chars import first_chars
 
 # `{G}` in a pattern: a short gap that may not contain a negation, so 胸口{G}疼 never matches 胸口不疼.
 # 别 is a negation (别担心) except in 特别 ("very"), which the gap lets through.
@@ -137,6 +138,8 @@ class RedFlagRule:
     # Whether any trigger occurs at all, in one search: most rules have none in a message. None where a trigger
     # refers back to a group by number (左手左腿: \1), which the joined pattern would renumber.
     any_trigger: re.Pattern[str] | None = field(default=None, init=False, compare=False, repr=False)
+    # The characters a trigger can begin with (None: any): a message holding none of them is not searched at all.
+    first: frozenset[str] | None = field(default=None, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self.compiled.update(triggers=_compile(self.triggers), requires=_compile(self.requires),
@@ -144,6 +147,7 @@ class RedFlagRule:
         if not any(_BACKREFERENCE.search(p.pattern) for p in self.compiled["triggers"]):
             joined = re.compile("|".join(f"(?:{p.pattern})" for p in self.compiled["triggers"]), re.IGNORECASE)
             object.__setattr__(self, "any_trigger", joined)  # frozen: set once, here
+            object.__setattr__(self, "first", first_chars(joined))
 
 
 CHEST_SEVERE = (r"(剧痛|剧烈|压榨|压着|压住|压起|石头|大石|绞痛|撕裂|刀割|厉害|受不了|遭不住|汗水|汗珠|喘不|透不过气|憋得{g}(喘|说不出|要死)|冷汗"
@@ -1481,8 +1485,12 @@ def check_rules(text: str) -> RedFlagResult:
     clauses = split_clauses(text)
     flags: list[str] = []
     crisis = False
+    chars = set(text)
     for rule in RULES:
-        # One search of the whole message first: most rules have no trigger in it, and a clause is part of it
+        # Most rules have no trigger in a message: a look at its characters, then one search of the whole message,
+        # come before any clause is read
+        if rule.first is not None and rule.first.isdisjoint(chars):
+            continue
         if rule.any_trigger is not None and not rule.any_trigger.search(text):
             continue
         if rule.code not in flags and _fires(rule, clauses, text):

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple, Protocol
 
 import structlog
 
-from bot import fallback, safety, urgency
+from bot import fallback, red_flag_net, safety, urgency
 from bot.departments import CHILD_KEEP, DEPARTMENTS, FLAG_DEPARTMENTS, NAMES, PEDIATRICS_WITHOUT_CHILD, PREGNANT, is_child
 from bot.nlu_client import RasaError
 from bot.schemas import DepartmentScore, Entity, Understanding
@@ -79,7 +79,9 @@ def understand_normalized(clean: str, *, nlu: NluClient | None, cache: Cache | N
 
 
 def warm_up() -> None:
-    """Loads the fallback model (jieba dictionary, Bayes counts) now instead of on the first slow request."""
+    """Loads the fallback model (jieba dictionary, Bayes counts) and the red-flag net's weights now instead of on the
+    first slow request."""
+    red_flag_net.warm_up()
     fallback.model()
 
 

@@ -105,3 +105,10 @@ def test_pets_witnesses_and_visits_are_not_emergencies_but_the_patient_still_is(
     assert not check(normalize("前几天亲眼看到车祸 一直做噩梦")).emergency
     assert not check(normalize("朋友吃安眠药自杀 现在在你们医院住院 能去探视吗")).emergency
     assert check(normalize("我家狗死了 我也不想活了")).crisis_hotline
+
+
+def test_a_rules_first_characters_cover_every_trigger() -> None:
+    # The pre-filter (RedFlagRule.first) may skip a rule only when no trigger can begin in the message
+    for text, flag in EMERGENCY:
+        clean = normalize(text)
+        assert any(r.first is None or not r.first.isdisjoint(clean) for r in RULES if r.code == flag), (flag, text)
