@@ -12,7 +12,7 @@ from tests.bot.safety_cases import EMERGENCY, NON_EMERGENCY
 MAX_FALSE_EMERGENCY_RATE = 0.02
 # The whole layer on NON_EMERGENCY: each of those phrases was written as a near miss for a rule, and the learned
 # net behind the rules (which catches the red flags they miss) reads a few of them as emergencies: 22 of 804 when
-# it was trained. A net that alarms on more of them would cost patients' trust in the emergency answer.
+# it was first trained. A net that alarms on more of them would cost patients' trust in the emergency answer.
 MAX_LAYER_FALSE_RATE_ON_NEAR_MISSES = 0.03
 
 
