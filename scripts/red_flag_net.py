@@ -3,18 +3,18 @@
     .venv/bin/python scripts/red_flag_net.py train     # writes bot/red_flag_net.json
     .venv/bin/python scripts/red_flag_net.py cv        # leave-one-writer-set-out figures, nothing written
 
-Why a learned net: every fresh set of red flags written by someone who never saw a rule got 60-91 % past the
-rules at first (nlu_data/README and the session notes), and each round of new rules won back only a few points
-on the next fresh set. A logistic regression over character 1-3-grams learns the way frightened people write
+Why a learned net: of every fresh set of red flags written by someone who never saw a rule, the rules caught only
+60-92 % at first (the README and the closing notes), and each round of new rules won back only a few points on the
+next fresh set. A logistic regression over character 1-3-grams learns the way frightened people write
 from all the sets at once. It only adds emergencies: a message the rules flag stays flagged.
 
 Two models, both logistic regression on binary character 1-3-grams of the normalised text:
 - `emergency`: red flag now (emergency* lines, and the `emergency` intent) against everything else we have:
   the calm lines with alarming words (non_emergency*), triage, FAQ and the other intents.
-- `crisis`: among the red flags, talk of suicide or self-harm (the rules' crisis flag says which; on these sets
-  the rules catch every red flag), so that a net-only alarm about self-harm also gives the crisis hotline.
+- `crisis`: among the red flags, talk of suicide or self-harm (the rules' crisis flag says which: on the sets they
+  were tuned on they catch nearly every red flag), so that a net-only alarm about self-harm also gives the crisis hotline.
 
-Data: nlu_data/train and nlu_data/dev. Never nlu_data/test, so the held-out figures stay honest. `cv` trains on
+Data: nlu_data/train, nlu_data/dev and nlu_data/red_flag_net. Never nlu_data/test, so the held-out figures stay honest. `cv` trains on
 all but one of the dev sets written by a fresh writer (emergency_N / non_emergency_N) and tests on that one, so its
 figures say what the net does for a writer it has not seen. sklearn is a development dependency only: the app
 reads the weights and sums them in plain Python.
