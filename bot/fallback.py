@@ -73,6 +73,9 @@ _INTENT_RE = tuple(
     (intent, re.compile(p, re.IGNORECASE), re.compile(v, re.IGNORECASE) if v else None) for intent, p, v in INTENT_RULES
 )
 # Words that say nothing on their own (the Bayes model has no opinion on a message of these alone).
+_WHITESPACE = " \t\n\r\f\v\u3000"
+_PUNCTUATION = frozenset("，。！？、：；,.!?" + _WHITESPACE)  # tokens made only of these are no features
+_CLAUSE_BREAKS = frozenset("，。！？" + _WHITESPACE)  # no character bigram spans these
 _INTERJECTIONS = frozenset({"啊", "呀", "吧", "呢", "嘛", "哦", "啦", "呗", "哇", "噢", "喔", "哎", "唉", "诶", "额", "呃", "哈", "啊啊",
                             "哎呀", "唉呀", "哎哟", "哦哦", "啥", "咋", "嘿"})
 # A whole message that only says "I feel unwell": a complaint too vague to route, so triage asks where, since when...
@@ -161,9 +164,10 @@ class _Model:
                 self.bonus[feature].append((i, math.log(count + 0.5) - math.log(0.5)))
 
     def features(self, text: str, tokens: list[str] | None = None) -> list[str]:
-        tokens = [t for t in tokens or self.tokenizer.lcut(text) if t.strip() and not re.fullmatch(r"[，。！？、：；,.!?\s]+", t)]
-        bigrams = [text[i : i + 2] for i in range(len(text) - 1) if not re.search(r"[\s，。！？]", text[i : i + 2])]
-        return tokens + ["#" + b for b in bigrams]
+        tokens = [t for t in tokens or self.tokenizer.lcut(text) if not _PUNCTUATION.issuperset(t)]
+        bigrams = ["#" + text[i : i + 2] for i in range(len(text) - 1)
+                   if text[i] not in _CLAUSE_BREAKS and text[i + 1] not in _CLAUSE_BREAKS]
+        return tokens + bigrams
 
     def rank(self, text: str, tokens: list[str] | None = None) -> list[tuple[str, float]]:
         """Posterior over training labels (intents and triage/<dept>), best first. `tokens`: jieba's, if at hand.
