@@ -1,4 +1,7 @@
-"""Red-flag safety layer: rules that override the model (contract "Safety rules"), in-process and model-free.
+"""Red-flag safety layer: rules that override the model (contract "Safety rules"), in-process and independent of Rasa.
+
+`check` runs the rules (`check_rules`), then, for a message no rule flags, a learned net (bot/red_flag_net.py) that
+catches what frightened people write in words no rule foresaw. The net only adds alarms; it never takes one back.
 
 Rules are data: each `RedFlagRule` has trigger patterns, optional context that must also be present, rule-specific
 exclusions, and the generic cancelling contexts (negation, history, information-seeking, hypothetical, reported
