@@ -45,6 +45,15 @@ def test_suicidal_talk_gets_the_crisis_hotline(care_team):
     assert "12356" in answer["reply"] and "120" in answer["reply"]
 
 
+def test_self_harm_in_words_no_rule_knows_gets_the_hotline_and_a_staff_alert(care_team, client):
+    patient, hm, _ = care_team
+    answer = say(patient, "刀在手上 这次我不想停了")  # the learned net's catch (bot/red_flag_net.py), not a rule's
+    assert answer["understanding"]["red_flags"] == ["net_crisis"]
+    assert "12356" in answer["reply"] and "120" in answer["reply"]
+    alerts = client.get("/api/v1/staff/tasks", headers=hm).get_json()["items"]
+    assert [t["kind"] for t in alerts] == ["red_flag_alert"] and alerts[0]["priority"] == "urgent"
+
+
 def test_asking_about_chest_pain_is_not_an_emergency(care_team, client):
     patient, hm, _ = care_team
     answer = say(patient, "以前胸口疼过，现在好了，想问问平时该挂什么科复查")
