@@ -72,10 +72,10 @@ _SMALLTALK_RE = {intent: re.compile(rf"^(?:{pattern})[，。！!~～ ]*$", re.IG
 _INTENT_RE = tuple(
     (intent, re.compile(p, re.IGNORECASE), re.compile(v, re.IGNORECASE) if v else None) for intent, p, v in INTENT_RULES
 )
-# Words that say nothing on their own (the Bayes model has no opinion on a message of these alone).
 _WHITESPACE = " \t\n\r\f\v\u3000"
 _PUNCTUATION = frozenset("，。！？、：；,.!?" + _WHITESPACE)  # tokens made only of these are no features
 _CLAUSE_BREAKS = frozenset("，。！？" + _WHITESPACE)  # no character bigram spans these
+# Words that say nothing on their own (the Bayes model has no opinion on a message of these alone).
 _INTERJECTIONS = frozenset({"啊", "呀", "吧", "呢", "嘛", "哦", "啦", "呗", "哇", "噢", "喔", "哎", "唉", "诶", "额", "呃", "哈", "啊啊",
                             "哎呀", "唉呀", "哎哟", "哦哦", "啥", "咋", "嘿"})
 # A whole message that only says "I feel unwell": a complaint too vague to route, so triage asks where, since when...

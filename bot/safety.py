@@ -125,6 +125,11 @@ def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
 _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 
 
+# A crisis rule's soft exclusions (an annoyance, a joke taken back, a study topic, an idiom): they give way when the
+# message names a plan, a place or a means, or denies joking (_CRISIS_PLAN: 欠了网贷 穷得想死 药都买好了 今晚就吃).
+_SOFT_CRISIS_EXCLUDES = frozenset({ANNOYED_TO_DEATH, TAKEN_BACK, STUDY, CRISIS_IDIOMS})
+
+
 @dataclass(frozen=True)
 class RedFlagRule:
     """One red-flag category: a trigger fires unless its clause is cancelled."""
@@ -151,6 +156,14 @@ class RedFlagRule:
             joined = re.compile("|".join(f"(?:{p.pattern})" for p in self.compiled["triggers"]), re.IGNORECASE)
             object.__setattr__(self, "any_trigger", joined)  # frozen: set once, here
             object.__setattr__(self, "first", first_chars(joined))
+        for kind, raw in (("excludes", self.excludes), ("message_excludes", self.message_excludes)):
+            hard = [p for pattern, p in zip(raw, self.compiled[kind], strict=True)
+                    if not (self.crisis and pattern in _SOFT_CRISIS_EXCLUDES)]
+            self.compiled["planned_" + kind] = tuple(hard)
+
+    def exclusions(self, kind: str, *, planned: bool) -> tuple[re.Pattern[str], ...]:
+        """The rule's `excludes` or `message_excludes`; without the soft crisis ones when the message names a plan."""
+        return self.compiled["planned_" + kind if planned else kind]
 
 
 CHEST_SEVERE = (r"(剧痛|剧烈|压榨|压着|压住|压起|石头|大石|绞痛|撕裂|刀割|厉害|受不了|遭不住|汗水|汗珠|喘不|透不过气|憋得{g}(喘|说不出|要死)|冷汗"
@@ -1489,6 +1502,7 @@ def check_rules(text: str) -> RedFlagResult:
     flags: list[str] = []
     crisis = False
     chars = set(text)
+    planned: bool | None = None  # whether the message names a plan, a place or a means (read for crisis rules only)
     for rule in RULES:
         # Most rules have no trigger in a message: a look at its characters, then one search of the whole message,
         # come before any clause is read
@@ -1496,30 +1510,20 @@ def check_rules(text: str) -> RedFlagResult:
             continue
         if rule.any_trigger is not None and not rule.any_trigger.search(text):
             continue
-        if rule.code not in flags and _fires(rule, clauses, text):
+        if rule.crisis and planned is None:
+            planned = bool(_CRISIS_PLAN.search(text))
+        if rule.code not in flags and _fires(rule, clauses, text, planned=bool(planned)):
             flags.append(rule.code)
             crisis = crisis or rule.crisis
     return RedFlagResult(flags=flags, emergency=bool(flags), crisis_hotline=crisis)
 
 
-_SOFT_CRISIS = frozenset(p.pattern for p in _compile((ANNOYED_TO_DEATH, TAKEN_BACK, STUDY, CRISIS_IDIOMS)))
-
-
-def _hard(rule: RedFlagRule, kind: str, text: str) -> list[re.Pattern[str]]:
-    """A rule's exclusions of one kind, without the soft ones (an annoyance, a joke, a study topic) when a crisis
-    message names a plan, a place, a means or denies joking (欠了网贷 穷得想死 药都买好了 今晚就吃)."""
-    patterns = rule.compiled[kind]
-    if rule.crisis and _CRISIS_PLAN.search(text):
-        return [p for p in patterns if p.pattern not in _SOFT_CRISIS]
-    return list(patterns)
-
-
-def _fires(rule: RedFlagRule, clauses: list[str], text: str) -> bool:
+def _fires(rule: RedFlagRule, clauses: list[str], text: str, *, planned: bool) -> bool:
     """Whether a trigger occurrence survives its clause's exclusions and cancelling contexts, all required words
     being present."""
     message_excluded: bool | None = None
     required: bool | None = None
-    excludes = _hard(rule, "excludes", text)
+    excludes = rule.exclusions("excludes", planned=planned)
     for index, clause in enumerate(clauses):
         if rule.any_trigger is not None and not rule.any_trigger.search(clause):
             continue
@@ -1531,7 +1535,7 @@ def _fires(rule: RedFlagRule, clauses: list[str], text: str) -> bool:
         if not required:
             return False
         if message_excluded is None:
-            message_excluded = any(p.search(text) for p in _hard(rule, "message_excludes", text))
+            message_excluded = any(p.search(text) for p in rule.exclusions("message_excludes", planned=planned))
         acute = _STRONG_ACUTE.search(clause) or (not rule.strong_only and _WEAK_ACUTE.search(clause))
         if message_excluded and not acute:
             continue
