@@ -99,7 +99,7 @@ def train(out: Path) -> None:
     red_flags = [x for x in data if x.emergency]
     crisis = fit([x.text for x in red_flags], [x.crisis for x in red_flags])
     document = {"about": "written by scripts/red_flag_net.py train; do not edit", "data_sha256": data_digest(data),
-                "threshold": red_flag_net.THRESHOLD, "emergency": emergency, "crisis": crisis}
+                "emergency": emergency, "crisis": crisis}
     out.write_text(json.dumps(document, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     print(f"{out}: trained on {len(data)} lines ({len(red_flags)} red flags, {sum(x.crisis for x in red_flags)} crisis); "
           f"{len(emergency['weights'])} + {len(crisis['weights'])} weights")
