@@ -50,7 +50,7 @@ class Net:
 @functools.cache
 def _nets() -> tuple[Net, Net]:
     document = json.loads(WEIGHTS.read_text(encoding="utf-8"))
-    return Net(document["emergency"], document["threshold"]), Net(document["crisis"], 0.5)
+    return Net(document["emergency"], THRESHOLD), Net(document["crisis"], 0.5)
 
 
 def emergency(text: str) -> bool:
