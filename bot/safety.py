@@ -138,6 +138,9 @@ class RedFlagRule:
     triggers: tuple[str, ...]
     requires: tuple[str, ...] = ()  # each must occur (not negated) somewhere in the message
     excludes: tuple[str, ...] = ()  # rule-specific cancelling patterns, searched in the trigger's clause
+    # cancel only the trigger occurrence a match contains (手机按了没反应), not the rest of its clause: a clause without
+    # commas can go on to a real emergency (手表按了没反应 老人摔倒了叫不醒)
+    local_excludes: tuple[str, ...] = ()
     message_excludes: tuple[str, ...] = ()  # cancelling patterns anywhere in the message (unless the clause is acute)
     cancels: frozenset[str] = ALL_CANCELS
     crisis: bool = False
@@ -151,7 +154,8 @@ class RedFlagRule:
 
     def __post_init__(self) -> None:
         self.compiled.update(triggers=_compile(self.triggers), requires=_compile(self.requires),
-                             excludes=_compile(self.excludes), message_excludes=_compile(self.message_excludes))
+                             excludes=_compile(self.excludes), message_excludes=_compile(self.message_excludes),
+                             local_excludes=_compile(self.local_excludes))
         if not any(_BACKREFERENCE.search(p.pattern) for p in self.compiled["triggers"]):
             joined = re.compile("|".join(f"(?:{p.pattern})" for p in self.compiled["triggers"]), re.IGNORECASE)
             object.__setattr__(self, "any_trigger", joined)  # frozen: set once, here
@@ -186,6 +190,8 @@ DISTRESS_EXCLUDES = (
     r"^(要是|如果|万一|假如|假设|哪天|听说|电视上|新闻|网上说)|(之前|以前)会有{g}(征兆|迹象)|有(什么|啥)(征兆|迹象)",
     r"(收费|报销|多少钱|开玩笑|哈哈)",
 )
+
+_UP_LATE = r"(熬夜|通宵|(玩|耍|刷|打)(手机|游戏|视频|抖音){g}(玩|耍|刷|打)?到{g}(半夜|凌晨|[一二两三四五\d]点))"
 
 # Machines and software "fall ill" in everyday speech (电脑中毒, 网又抽风了, 洗衣机抖得跟抽风似的).
 DEVICES = (r"(电脑|笔记本|手机|平板|网络|网速|(?<![上的])网|wifi|电视|空调|冰箱|洗衣机|打印机|系统|软件|程序|路由器|机器|信号|屏幕|发动机|游戏"
@@ -310,7 +316,6 @@ RULES: tuple[RedFlagRule, ...] = (
             r"|没有反应|人事不省|神志不清|不认人了|无意识)",
         ),
         excludes=(r"((差点|险些|快要){g}(晕|昏|倒)|快晕|晕车|晕船|晕机|晕血|晕针|(?<!喝)醉(?!酒)|装|假装|低血糖史|看到血)",
-                  r"(手机|电脑|网页|系统|app|小程序|按钮|点了|消息|发了|他对我|她对我|老公对|(发消息|发微信|打电话|微信){g}叫他|说他|发信息)",
                   r"(睡得{g}(沉|香|死|熟)(?![^。]*(呼噜|鼾|呼吸|喘|打呼|嘴唇|没反应|抽|喝|吃了|药))|"
                   r"赖床|懒觉|遗尿|尿床|起床|上学|迟到|闹钟|上班|睡眠监测|鼾症|睡眠门诊|平时|每天晚上|每晚|要晕|都要晕|晕倒了都|吓晕|气晕|笑晕|美晕|帅晕"
                   r"|(看到|看见|听到){W}(账单|价格|价钱|分数|成绩|房价|工资))"),
@@ -318,6 +323,16 @@ RULES: tuple[RedFlagRule, ...] = (
                           r"(住几楼|送{g}医院了|(120|救护车){g}(拉走|接走|送走)|探望|看望|几点能去)|(住院|ICU|监护室|病房){W}(昏迷|叫不醒)|(昏迷"
                           r"|叫不醒){W}(探视|探望|看望|能进去|家属)",
                           r"(哭|笑|虐|气|累|困|饿|无聊)(到|得)(我)?{g}(昏迷|晕倒|晕过去|昏过去)"),
+        # gadgets and messages that "do not respond" (血压计坏了 按了没反应, 发消息叫他也不回应), and the figurative
+        # 他对我没反应; each cancels only the words it covers
+        local_excludes=(r"(手机|电脑|网页|系统|app|小程序|按钮|屏幕|遥控器?|开关|机器|仪器|计|仪|手表|手环|电视|电池|键)(坏了|没电了?|失灵了?"
+                        r"|死机了?)?{g}((按|摁|点|开|插|充){g}(了|半天|好几下)?{g})?(也|都)?没(有)?反应",
+                        r"(消息|信息|微信|短信|电话|点了|发了){g}(叫{g})?(他|她)?{g}(也|都)?(没(有)?反应|不(太|怎么)?(应|答应|吭声|吱声|回应|理人))",
+                        r"(他|她|老公|老婆)对我{g}(也|都)?(没(有)?反应|不(太|怎么)?(理人|回应))",
+                        r"说(他|她){g}(也|都)?(没(有)?反应|不(太|怎么)?(理人|应|答应|回应|吭声))",
+                        # a sleeper who stayed up late (娃娃睡起喊不醒 原来昨晚耍手机耍到两点)
+                        r"睡{g}(起|醒)?{g}(叫|喊|推)[^，。]{0,4}不(太|怎么)?醒(?={W}" + _UP_LATE + ")",
+                        _UP_LATE + r"{W}睡{W}(叫|喊|推)[^，。]{0,4}不(太|怎么)?醒"),
         strong_only=True,
     ),
     RedFlagRule(  # shock: very low blood pressure with signs of poor perfusion
@@ -1528,6 +1543,9 @@ def _fires(rule: RedFlagRule, clauses: list[str], text: str, *, planned: bool) -
         if rule.any_trigger is not None and not rule.any_trigger.search(clause):
             continue
         matches = [m for pattern in rule.compiled["triggers"] for m in pattern.finditer(clause)]
+        if rule.local_excludes:
+            spans = [m.span() for p in rule.compiled["local_excludes"] for m in p.finditer(clause)]
+            matches = [m for m in matches if not any(start <= m.start() and m.end() <= end for start, end in spans)]
         if not matches or any(p.search(clause) for p in excludes):
             continue
         if required is None:

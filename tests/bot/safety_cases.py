@@ -2007,3 +2007,19 @@ EMERGENCY_REVIEW_PROBES: list[tuple[str, str]] = [
 ]
 
 EMERGENCY += EMERGENCY_REVIEW_PROBES
+
+# A gadget that "does not respond" cancels only its own words, never a person's collapse told in the same breath
+# (the clause-wide device exclusion used to silence these two; spaces are no clause break).
+EMERGENCY += [
+    ("手表按了没反应 老人摔倒了叫不醒", "unconscious"),
+    ("打他手机没人接 到家一看人倒在地上叫不醒", "unconscious"),
+    ("我爸看手机看着看着突然叫不醒了", "unconscious"),
+    ("手机没电了 叫我妈半天也没反应", "unconscious"),
+]
+NON_EMERGENCY += [
+    "血压计坏了 按了没反应",
+    "血糖仪没电了 按半天也没反应",
+    "遥控器按了没反应 电视也打不开",
+    "发消息叫他也不回应 是不是生气了",
+    "昨晚通宵打游戏 今早睡到中午叫不醒",
+]
