@@ -60,11 +60,13 @@ INTENT_RULES: tuple[tuple[str, str, str | None], ...] = (
 )
 # Whole-message small talk; these are the only intents answered without Rasa when Rasa is up.
 SMALLTALK: dict[str, str] = {
-    "greet": r"(你好|您好|你好呀|你好啊|在吗|在不在|在么|有人吗|喂|哈喽|哈罗|hello|hi|嗨|早上好|早|早安|上午好|下午好|晚上好|"
+    # regional and net forms too (侬好, 唔该晒, 掰掰); never a bare number (88): it may be an age or a reading answered
+    "greet": r"(你好|您好|你好呀|你好啊|在吗|在不在|在么|有人吗|喂|哈喽|哈罗|hello|hi|嗨|早上好|早|早安|上午好|下午好|晚上好|侬好|你哋好|大家好|hey|"
              r"(医生|大夫|护士|小康|康伴)(你好|您好|好)?|(你好|您好)(医生|大夫|护士|小康|康伴))[啊呀哈吖]?",
     "thank": r"(谢谢|多谢|感谢|谢了|谢谢你|谢谢您|谢谢医生|谢谢大夫|太感谢了|非常感谢|谢啦|辛苦了|麻烦你了|thanks|thank you"
-             r"|3q)[啊呀了哈]?",
-    "goodbye": r"(再见|拜拜|拜|bye|byebye|回头见|下次见|先这样|就这样吧|没事了|好的再见|晚安)[啊呀了吧哈]?",
+             r"|3q|thx|多谢晒|唔该晒|感恩|谢谢你们|谢谢老师|多谢老师)[啊呀了哈]?",
+    "goodbye": r"(再见|拜拜|拜|bye|byebye|回头见|下次见|先这样|就这样吧|没事了|好的再见|晚安|掰掰|see you|see u|告辞|回见|先下了|下线了)"
+               r"[啊呀了吧哈咯喇啦]?",
     "affirm": r"(好|好的|是|是的|对|对的|嗯|嗯嗯|可以|行|没错|确定|好啊|ok|okay|要|需要)[啊呀的吧哈]?",
     "deny": r"(不|不是|不要|不用|没有|不对|不需要|算了|不行|否|no)[啊呀了吧哈]?",
 }

@@ -110,6 +110,19 @@ def test_intents(text: str, intent: str) -> None:
     assert fallback.understand(normalize(text)).intent == intent
 
 
+@pytest.mark.parametrize(("text", "intent"), [("侬好", "greet"), ("你哋好", "greet"), ("唔该晒", "thank"), ("thx", "thank"),
+                                            ("多谢老师", "thank"), ("掰掰", "goodbye"), ("see u", "goodbye"), ("告辞", "goodbye"),
+                                            ("拜拜咯", "goodbye")])
+def test_regional_and_net_smalltalk_is_answered_in_process(text: str, intent: str) -> None:
+    assert fallback.smalltalk(normalize(text)) == intent
+
+
+@pytest.mark.parametrize("text", ["88", "886", "唔该", "唔该帮我转人工", "谢谢 我妈又头晕了"])
+def test_a_number_or_a_longer_message_is_not_smalltalk(text: str) -> None:
+    # "88" may be an age or a reading typed in answer to the bot's question, not 拜拜; a bare 唔该 to "转人工吗？" is "yes please"
+    assert fallback.smalltalk(normalize(text)) is None
+
+
 def test_model_not_loaded_yet_still_answers_from_keywords(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fallback, "model_if_ready", lambda: None)
     result = fallback.understand(normalize("牙疼好几天了"))
