@@ -2015,6 +2015,8 @@ EMERGENCY += [
     ("打他手机没人接 到家一看人倒在地上叫不醒", "unconscious"),
     ("我爸看手机看着看着突然叫不醒了", "unconscious"),
     ("手机没电了 叫我妈半天也没反应", "unconscious"),
+    ("关键是他没反应了", "unconscious"),  # 键 here is no key on a gadget
+    ("我们会计突然没反应了", "unconscious"),  # nor 计 a meter
 ]
 NON_EMERGENCY += [
     "血压计坏了 按了没反应",
