@@ -494,8 +494,9 @@ RULES: tuple[RedFlagRule, ...] = (
         ),
         excludes=(r"(食物中毒|咖啡因|算{g}中毒吗|缓过来|轻微|有点|会不会中毒|报警器{g}(哪个|牌子|买|装|推荐|要不要|有没有规定)|(要不要|该不该"
                   r"|需不需要|要){g}装{W}报警器|中毒性|中毒了吗|可能是(?!煤气|燃气|一氧化碳){g}中毒|是不是{g}中毒"
-                  r"|(烧炭|炭火|火盆){g}(取暖|烤火)?{W}(怕|预防|怎么|如何|注意|开窗|窗户)|冬天{g}(屋里)?{g}烧炭{g}(火盆|取暖|烤火))",
-                  DEVICES + r"{g}(又|也|被)?(中毒|中了毒|中病毒)|(中了|中)(病毒|木马)"),
+                  r"|(烧炭|炭火|火盆){g}(取暖|烤火)?{W}(怕|预防|怎么|如何|注意|开窗|窗户)|冬天{g}(屋里)?{g}烧炭{g}(火盆|取暖|烤火))",),
+        # a computer's "poisoning" cancels only its own words: 电脑中毒了 我爸喝了农药 is a poisoning
+        local_excludes=(DEVICES + r"{g}(又|也|被)?(中毒|中了毒|中病毒)|(中了|中)(病毒|木马)",),
         message_excludes=(VISITING,),
     ),
     RedFlagRule(  # a stated count of tablets taken: even asked "which department", it is happening now

@@ -2008,9 +2008,11 @@ EMERGENCY_REVIEW_PROBES: list[tuple[str, str]] = [
 
 EMERGENCY += EMERGENCY_REVIEW_PROBES
 
-# A gadget that "does not respond" cancels only its own words, never a person's collapse told in the same breath
-# (the clause-wide device exclusion used to silence these two; spaces are no clause break).
+# A gadget that "does not respond" (or a computer that "is poisoned") cancels only its own words, never a person's
+# collapse told in the same breath: spaces are no clause break, and clause-wide device words silenced the first four
+# and the poisoning. The rest keep those exclusions from reaching a person (关键, 会计, a call before a collapse).
 EMERGENCY += [
+    ("电脑中毒了 我爸喝了农药", "poisoning"),
     ("手表按了没反应 老人摔倒了叫不醒", "unconscious"),
     ("打他手机没人接 到家一看人倒在地上叫不醒", "unconscious"),
     ("我爸看手机看着看着突然叫不醒了", "unconscious"),
