@@ -2030,4 +2030,5 @@ NON_EMERGENCY += [
     "打电话他也没反应 估计在开会",
     "说他几句也没反应 这孩子真犟",
     "昨晚通宵打游戏 今早睡到中午叫不醒",
+    "手机中毒了 吐了一地广告",  # a phone's "poisoning" (its local exclusion), not a person's
 ]
