@@ -349,10 +349,12 @@ def bayes_ranking(text: str) -> list[tuple[str, float]]:
     return m.rank(text) if m else []
 
 
+_DEPARTMENT_OF_LABEL = {f"triage/{key}": name for key, name in DEPARTMENTS.items()}
+
+
 def departments_of(ranking: list[tuple[str, float]]) -> list[tuple[str, float]]:
     """The triage/<dept_key> labels of a Bayes ranking as (department name, posterior), in the ranking's order."""
-    keys = ((label.split("/", 1)[1], p) for label, p in ranking if label.startswith("triage/"))
-    return [(DEPARTMENTS[key], p) for key, p in keys if key in DEPARTMENTS]
+    return [(name, p) for label, p in ranking if (name := _DEPARTMENT_OF_LABEL.get(label))]
 
 
 def understand(text: str) -> FallbackResult:
