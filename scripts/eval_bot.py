@@ -1,13 +1,17 @@
 """Evaluates the bot as the API answers (safety layer + Rasa + fallback) on the held-out nlu_data/test/.
 
     .venv/bin/python scripts/eval_bot.py [--rasa http://127.0.0.1:5005] [--fallback-only] [--set dev]
-                                         [--files '*_3.yml'] [--misses]
+                                         [--files '*_3.yml'] [--misses] [--parses FILE]
 
 `--set dev` evaluates on nlu_data/dev/ instead: a second independent set for choosing training data, so
 that the held-out figures are not tuned to. There, lines labelled `non_emergency` only count for the
 false-emergency rate. `--files` takes only the set's files matching a pattern (one dev set of several);
 `--misses` lists every wrong answer, and only on the dev set: reading the held-out set's misses would
 tune to it.
+
+`--parses FILE` keeps Rasa's parses in FILE (JSON, per model and text) and replays them: a change to what the
+app does with a parse (the blends, the rewrites) is then measured in seconds, without a server, on the model the
+parses came from. Parses missing from the file are asked of Rasa and added.
 
 Prints intent accuracy and macro-F1, department top-1/top-3, red-flag recall, false-emergency rate
 and the worst confusions. Training never reads nlu_data/test/.
@@ -103,6 +107,32 @@ def _weakest(gold: list[str], names: list[list[str]], n: int = 8) -> list[tuple[
     return sorted(((d, right[d] / c, c) for d, c in cases.items()), key=lambda x: x[1])[:n]
 
 
+class RecordedParses:
+    """Rasa's parses kept in a file per model and text; asks `live` (when there is one) for the missing ones."""
+
+    def __init__(self, path: Path, live: RasaClient | None, model: str) -> None:
+        self.path, self.live, self.model = path, live, model
+        self.all: dict[str, dict[str, dict]] = json.loads(path.read_text()) if path.exists() else {}
+        self.parses = self.all.setdefault(model, {})
+        self.asked = 0
+
+    @property
+    def model_version(self) -> str:
+        return self.live.model_version if self.live else self.model
+
+    def parse(self, text: str) -> dict:
+        if text not in self.parses:
+            if self.live is None:
+                raise SystemExit(f"no parse of {text!r} for model {self.model} in {self.path}: run once with Rasa")
+            self.parses[text] = self.live.parse(text)
+            self.asked += 1
+        return self.parses[text]
+
+    def save(self) -> None:
+        if self.asked:
+            self.path.write_text(json.dumps(self.all, ensure_ascii=False))
+
+
 def trained_on(rasa_url: str) -> str:
     """The model Rasa serves and the machine that trained it: figures differ between CPUs."""
     import requests
@@ -124,19 +154,30 @@ def main() -> int:
     parser.add_argument("--set", choices=("test", "dev"), default="test", help="held-out test set, or the dev set")
     parser.add_argument("--files", default="*.yml", help="only the set's files matching this pattern")
     parser.add_argument("--misses", action="store_true", help="list every wrong answer (dev set only)")
+    parser.add_argument("--parses", type=Path, help="keep and replay Rasa's parses in this JSON file")
+    parser.add_argument("--model", help="with --parses and Rasa stopped: the model whose parses to replay")
     args = parser.parse_args()
     if args.misses and args.set != "dev":
         parser.error("--misses is for the dev set only: the held-out set's misses are not to be read")
-    nlu = None
+    nlu: RasaClient | RecordedParses | None = None
+    model = "none (fallback only)"
     if not args.fallback_only:
         nlu = RasaClient([args.rasa], timeout=5.0)
-        if not nlu.available():
+        if nlu.available():
+            model = trained_on(args.rasa)
+        elif args.parses and args.model:
+            nlu, model = None, f"{args.model} (replayed from {args.parses})"
+        else:
             print(f"Rasa is not answering at {args.rasa}: start it (scripts/rasa/run.sh) or pass --fallback-only", file=sys.stderr)
             return 2
+        if args.parses:
+            nlu = RecordedParses(args.parses, nlu, args.model or model.split(",", 1)[0])
     service.warm_up()
-    m = evaluate(nlu, ROOT / "nlu_data" / args.set, args.files, misses=args.misses)
+    m = evaluate(nlu, ROOT / "nlu_data" / args.set, args.files, misses=args.misses)  # type: ignore[arg-type]
+    if isinstance(nlu, RecordedParses):
+        nlu.save()
     pct = lambda x: "n/a" if x is None else f"{100 * x:.1f} %"  # noqa: E731
-    print("model                  ", "none (fallback only)" if nlu is None else trained_on(args.rasa))
+    print("model                  ", model)
     print(f"examples                {m['examples']}  (answered by {dict(m['sources'])})")
     print(f"intent accuracy         {pct(m['intent_accuracy'])}")
     print(f"intent macro-F1         {pct(m['intent_macro_f1'])}")
