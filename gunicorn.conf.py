@@ -17,17 +17,14 @@ def _worker_class() -> str:
     lock would freeze its whole worker, the request holding that lock included. (gevent's own HTTP server,
     gevent_pywsgi, with a keep-alive timeout added so that a stop is not held up: 3-7 % more answers a second,
     the same p99, in 7 pairs; not worth trading gunicorn's hardened request parser and its limits for.)
+    The gevent workers are gunicorn's, spreading their open connections evenly (core/web_worker.py).
     """
-    return "gthread" if load_settings().effective_database_url.startswith("sqlite") else "gevent"
+    return "gthread" if load_settings().effective_database_url.startswith("sqlite") else "core.web_worker.FairGeventWorker"
 
 
 worker_class = _worker_class()
 threads = 4  # per gthread worker (SQLite); gevent serves every connection of its worker
-# Each worker listens on its own SO_REUSEPORT socket and the kernel spreads new connections evenly. On one shared
-# socket the busiest worker kept accepting: 18 of 20 keep-alive clients on one worker (one core), the other idle.
-# The price: a worker that restarts is sent its share of new connections while it still loads (1-3 s), and a
-# second server on the same port would share it silently: `on_starting` refuses to start then.
-reuse_port = True
+
 
 # gunicorn's default access line without the query string: WeChat's push signatures travel in it (a signed query string
 # seen once could be replayed), and a patient's search words would land in the log.
@@ -35,12 +32,19 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(
 
 
 def on_starting(server: Any) -> None:
-    """Stops here, as a plain bind would, when the port is taken (another instance, another program). With
-    reuse_port a second instance would otherwise split the traffic with the first, and a port held by another
-    program would leave the master restarting workers for ever."""
+    """Chooses how the workers listen, for the worker class actually run (a --worker-class flag included), and stops
+    with a plain message when the port is taken.
+
+    gevent workers share the master's socket and split its connections evenly (core/web_worker.py). Thread workers
+    (SQLite, a laptop) each listen on their own SO_REUSEPORT socket, the kernel hashing connections to them: on one
+    shared socket the busiest thread worker kept accepting, 18 of 20 keep-alive clients on one worker. With reuse_port
+    a second instance on the same port would split the traffic with the first, and a port held by another program
+    would leave the master restarting workers for ever: hence the check below (without reuse_port, gunicorn would
+    retry for 5 s before it says so)."""
     import socket
     import sys
 
+    server.cfg.set("reuse_port", server.cfg.worker_class_str == "gthread")
     for address in server.cfg.address:
         if not isinstance(address, tuple):  # a unix socket: nothing shares it
             continue
@@ -56,12 +60,15 @@ def on_starting(server: Any) -> None:
 
 
 def when_ready(server: Any) -> None:
-    """Says where the API answers. With reuse_port the workers bind their own sockets, so gunicorn's own
+    """Says where the API answers, and how. With reuse_port the workers bind their own sockets, so gunicorn's own
     "Listening at:" line has no address in it."""
+    fair = server.cfg.worker_class_str.endswith("FairGeventWorker")
+    kind = "gevent" if fair else server.cfg.worker_class_str
+    how = ("each on its own SO_REUSEPORT socket" if server.cfg.reuse_port
+           else "on one socket, their connections spread evenly" if fair else "on one socket")
     for address in server.cfg.address:
         where = f"http://{address[0]}:{address[1]}" if isinstance(address, tuple) else f"unix:{address}"
-        server.log.info("Listening at: %s (each worker on its own SO_REUSEPORT socket, %s workers)", where,
-                        server.cfg.worker_class_str)
+        server.log.info("Listening at: %s (%s workers %s)", where, kind, how)
 
 
 def post_worker_init(worker: Any) -> None:
