@@ -41,7 +41,8 @@ CHRONIC = "chronic"
 HISTORY_RESOLVED = "history_resolved"  # a past episode that the text says is over (used where HISTORY is too broad)
 ALL_CANCELS = frozenset({NEGATION, HISTORY, INFO, HYPOTHETICAL, MEDIA, CHRONIC})
 
-KIDS = (r"(孩子|小孩|宝宝|宝贝|儿子|女儿|娃|闺女|小朋友|婴儿|新生儿|幼儿|孙子|孙女|外孙|\d+岁|(\d+|几)个月(大|的宝宝|的孩子|的娃)|周岁)")
+# a child by age: under 18 (我父亲69岁 吃着二甲双胍 is no child at the medicine cabinet)
+KIDS = (r"(孩子|小孩|宝宝|宝贝|儿子|女儿|娃|闺女|小朋友|婴儿|新生儿|幼儿|孙子|孙女|外孙|(?<![\d.])(?:1[0-7]|[1-9])岁|(\d+|几)个月(大|的宝宝|的孩子|的娃)|周岁)")
 PREGNANT = (r"(怀孕|怀了|怀上|孕\d+|孕早期|孕中期|孕晚期|孕期|孕妇|妊娠|有身孕|宫外孕|怀着|怀二胎|怀宝宝"
             r"|[\d一二三四五六七八九十]+个月身孕|胎儿|有身子|身子重|停经|月经{g}(推迟|没来){W}(天|周)|羊水|(?<![\d.])([12]\d|3\d|4[0-2])周(?![岁年])"
             r"|妊娠)")
@@ -332,6 +333,7 @@ RULES: tuple[RedFlagRule, ...] = (
                         # no gap after the call or the scolding: 打完电话他突然没反应了, 邻居说她突然没反应了 are collapses
                         r"(消息|信息|微信|短信|电话)(叫|喊|找)?(他|她)?(也|都)?(没(有)?反应|不(太|怎么)?(回应|答应|应|吭声|吱声|理人|回))",
                         r"(点了|发了)(也|都)?没(有)?反应",
+                        r"(开机|开不了机|通电|插上电|充上电|充了电)(以?后)?(也|都)?没(有)?反应",  # 血压计坏了。开机没反应
                         r"(他|她|老公|老婆)对我{g}(也|都)?(没(有)?反应|不(太|怎么)?(理人|回应))",
                         r"说(他|她)(几句|两句|半天)?(也|都)(没(有)?反应|不(太|怎么)?(理人|回应|答应|应|吭声))",
                         # a sleeper who stayed up late (娃娃睡起喊不醒 原来昨晚耍手机耍到两点)

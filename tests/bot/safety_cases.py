@@ -2032,3 +2032,17 @@ NON_EMERGENCY += [
     "昨晚通宵打游戏 今早睡到中午叫不醒",
     "手机中毒了 吐了一地广告",  # a phone's "poisoning" (its local exclusion), not a person's
 ]
+
+# From fresh dev sets 7 (boundary_7, triage_6), measured before anything learned from them: a meter that does not
+# switch on, and a father's age read as a child's (KIDS took any "N岁"), took regular medicine for a child at the
+# medicine cabinet. A child of any age under 18 who swallowed an adult's pills still is one.
+NON_EMERGENCY += [
+    "我家血压计坏了。开机没反应",
+    "我父亲69岁，糖尿病吃着二甲双胍和格列美脲，空腹血糖还在11左右，这阵子脚趾头发麻，要不要去内分泌科",
+    "我父亲70岁，吃着华法林，刚才在家摔了一跤，额头磕破了个口子，去哪处理",
+]
+EMERGENCY += [
+    ("3岁 把奶奶的降压药吃了好几片", "poisoning"),
+    ("我家老二15岁 偷吃了他妈的安眠药", "poisoning"),
+    ("血压计开机没反应 我妈也叫不醒了", "unconscious"),
+]
