@@ -3,10 +3,15 @@
 A worker serves only the connections it accepted, and clients keep theirs open (a proxy's upstream pool, the
 mini-program gateway, the benchmark's 20 clients). How they are split decides how long patients wait:
 - on SO_REUSEPORT sockets the kernel hashes each connection to a worker: 20 connections split 15/5, 14/6 or 13/7
-  about as often as 10/10, and the patients on the busier worker waited twice as long as the others;
+  about as often as 10/10;
 - on one shared socket, whichever worker is awake accepts: 18 of 20 connections landed on one worker.
 So the workers share one socket and a table of their open connections, in memory the master maps before it forks,
 and a worker that holds more connections than another leaves the next one to the others.
+
+Measured with Rasa stopped, 20 keep-alive clients sending at random moments (300-450 answers/s, about half of what the
+2-core host can do): p99 29-50 ms against 53-101 ms on SO_REUSEPORT sockets, in 2 interleaved rounds. Clients that send
+their next message as soon as the last is answered (the benchmark's degraded row) see no difference: there the busier
+worker simply takes more of the CPU the quieter one leaves.
 """
 
 from __future__ import annotations

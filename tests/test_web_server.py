@@ -168,8 +168,8 @@ def _connections_per_worker(master_pid: int, port: int) -> list[int]:
 
 def test_keep_alive_clients_are_spread_evenly_over_the_workers(app, settings_overrides, tmp_path):  # type: ignore[no-untyped-def]
     """Twenty patients' connections (or a proxy's twenty) on two gevent workers: ten each. Hashed to the workers by the
-    kernel (SO_REUSEPORT) they split 15/5 or 13/7 about as often as 10/10, and the patients on the busier worker waited
-    twice as long. Production's worker is run on either test database."""
+    kernel (SO_REUSEPORT) they split 15/5 or 13/7 about as often as 10/10, and under load the p99 of the busier worker's
+    patients doubled (core/web_worker.py). Production's worker is run on either test database."""
     with gunicorn(settings_overrides, tmp_path, workers=2, worker_class="core.web_worker.FairGeventWorker") as (
             base, log, master):
         port = int(base.split(":")[2].split("/")[0])
