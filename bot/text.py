@@ -52,7 +52,7 @@ def _to_simplified(text: str) -> str:
 
 # Chinese numerals, only where they are readings (血压一百五 → 150, 三十九度五 → 39.5度).
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_RUN = re.compile(r"[零〇一幺二两三四五六七八九十百]+(?:点[零一二三四五六七八九]+)?")
+CN_NUMBER = re.compile(r"[零〇一幺二两三四五六七八九十百]+(?:点[零一二三四五六七八九]+)?")
 _VITAL_BEFORE = re.compile(
     r"(血压|高压|低压|收缩压|舒张压|血糖|空腹|餐后|体温|烧到|发烧|发热|高烧|低烧|心率|心跳|脉搏|脉率|血氧|体重|"
     r"量了|测了|测的|量的|温是|压是|糖是|率是|烧了|到|/|／|[\d零一二三四五六七八九十百]\s"
@@ -122,6 +122,17 @@ _TYPO_FIXES: tuple[tuple[str, str], ...] = (
     (r"拉肚(纸|只)", "拉肚子"),
     (r"腹(写|谢)", "腹泻"),
     (r"恶星(?=想吐|呕吐|反胃|得|了|，|。| |$)", "恶心"),
+    # voice input of the readings and services patients name most (雪压一百六, 将压药, 挂好费): only where the wrong
+    # characters make no word of their own (雪压断了树枝, 挂好了, 头发少 stay)
+    (r"雪压(?![断垮塌弯坏倒住着])", "血压"),
+    (r"(将|酱|匠)压(?=药|片|的药)", "降压"),
+    (r"(新|信)慌", "心慌"),
+    (r"(拉|闹|跑)(度|杜|读)子|(?<![温角程态幅力])度子(?=疼|痛|胀|不舒服|难受|咕)", r"\1肚子"),
+    (r"咳缩", "咳嗽"),
+    (r"医宝(?=卡|能|可以|报|给|吗|么|不|报销|账户|个人)", "医保"),
+    (r"(?<![头毛])发少(?=到|了?\d|了?[三四]十)", "发烧"),
+    (r"挂好(?=费|单|处|窗口|的地方|在哪|要多少|多少钱)", "挂号"),
+    (r"(网上|怎么|咋个|在哪|哪里|预约|帮我|我想|我要|想要|能不能)挂好(?![了的没吗啊呀号])", r"\1挂号"),
     # and the coarse word for the anus, which no training line uses: the models heard 眼 in 屁眼儿 (→ 眼科)
     (r"屁眼儿?", "肛门"),
 )
@@ -262,7 +273,7 @@ def _replace_numerals(text: str) -> str:
         value = chinese_number(run)
         return value if value is not None else run
 
-    text = _CN_RUN.sub(repl, text)
+    text = CN_NUMBER.sub(repl, text)
     return _DEGREE_DECIMAL.sub(lambda m: f"{m.group(1)}.{_CN_DIGITS[m.group(2)]}度", text)
 
 
@@ -288,5 +299,7 @@ def normalize(text: str) -> str:
     text = _replace_numerals(text)
     text = to_mandarin(text)  # before the spaces go: "唔 想问一下" is a Mandarin "hmm", "唔想" a Cantonese "do not want"
     text = _SPACE_BETWEEN_CJK.sub("", text)
-    text = fix_typos(text)
+    fixed = fix_typos(text)
+    if fixed != text:  # a fixed word may name a reading (雪压一百六 → 血压160)
+        text = _replace_numerals(fixed)
     return _REPEATED_PUNCT.sub(r"\1", text)

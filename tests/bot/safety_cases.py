@@ -2046,3 +2046,31 @@ EMERGENCY += [
     ("我家老二15岁 偷吃了他妈的安眠药", "poisoning"),
     ("血压计开机没反应 我妈也叫不醒了", "unconscious"),
 ]
+
+# From fresh dev set 7: an accident told before the discharge is over; an injury now, before any discharge, is not.
+NON_EMERGENCY += ["车祸伤了腰椎，出院以后两条腿还是没劲，天天躺着"]
+EMERGENCY += [("我爸刚出院 今天又被电动车撞了 头上一直流血", "major_trauma")]
+
+# From fresh dev set 8 (boundary_8, triage_7) and the round-8 training lines, read before anything learned from them:
+# a fever's reading taken for a burn, contempt for a seizure, heat exhaustion for heat stroke, a nail through a shoe
+# sole for major trauma, a stroke months ago for one now, a mother's blocked breast for a newborn's fever.
+NON_EMERGENCY += [
+    "同事都得了甲流 我今天也烧到三十九度 全身酸痛 要挂么斯科",
+    "贼闹心 药房那小姑娘冲我翻白眼",
+    "我爸七十 下午在地里干活中暑了 头昏恶心 浑身没劲",
+    "夜儿个黑了在工地上叫钉子扎透了鞋底子 脚底板疼得慌 要打破伤风不 这会儿上哪看",
+    "阿爸中風咗半年 右手仲係揸唔實嘢 想做物理治療 睇邊科",
+    "生娃娃才二十天 奶头痛得很 奶也堵到了 还有点发烧",
+    "打从下岗以后 一天天就闷头抽烟 也不爱搭理人 瞅啥都没意思 咋整",
+    "娃儿吃了头孢身上起了几颗红点点 还得不得行接到吃",
+    "人一点力气都没有，脸色发黄发灰，血压也高，还老是恶心",
+]
+EMERGENCY += [
+    ("厨房着火 我妈烧到了半边脸和胳膊 皮都掉了", "major_burn"),
+    ("孩子抽搐了 眼睛往上翻 冲着天花板 叫不应", "seizure"),
+    ("我爸中暑了 昏过去了 叫不醒", "major_trauma"),
+    ("钢筋扎穿了肚子 血流了一地", "major_trauma"),
+    ("我爸刚才突然中风了 半边脸歪了说不出话", "stroke"),
+    ("宝宝才二十天 发烧38度 不吃奶", "sepsis"),
+    ("我爸从梯子上摔下来 后脑勺着地 一直吐", "head_injury"),
+]
