@@ -133,13 +133,19 @@ class RecordedParses:
             self.path.write_text(json.dumps(self.all, ensure_ascii=False))
 
 
-def trained_on(rasa_url: str) -> str:
-    """The model Rasa serves and the machine that trained it: figures differ between CPUs."""
+def served_model(rasa_url: str) -> str | None:
+    """The file name of the model Rasa serves."""
     import requests
 
     try:
-        model = Path(requests.get(f"{rasa_url}/status", timeout=5).json()["model_file"]).name
+        return Path(requests.get(f"{rasa_url}/status", timeout=5).json()["model_file"]).name
     except (requests.RequestException, ValueError, KeyError):
+        return None
+
+
+def trained_on(model: str | None) -> str:
+    """The model and the machine that trained it: figures differ between CPUs."""
+    if model is None:
         return "unknown model"
     record = machine_record(MODELS / model)
     if not record.exists():
@@ -164,14 +170,15 @@ def main() -> int:
     if not args.fallback_only:
         nlu = RasaClient([args.rasa], timeout=5.0)
         if nlu.available():
-            model = trained_on(args.rasa)
+            served = served_model(args.rasa)
+            model = trained_on(served)
         elif args.parses and args.model:
-            nlu, model = None, f"{args.model} (replayed from {args.parses})"
+            nlu, served, model = None, args.model, f"{args.model} (replayed from {args.parses})"
         else:
             print(f"Rasa is not answering at {args.rasa}: start it (scripts/rasa/run.sh) or pass --fallback-only", file=sys.stderr)
             return 2
         if args.parses:
-            nlu = RecordedParses(args.parses, nlu, args.model or model.split(",", 1)[0])
+            nlu = RecordedParses(args.parses, nlu, served or "unknown model")
     service.warm_up()
     m = evaluate(nlu, ROOT / "nlu_data" / args.set, args.files, misses=args.misses)  # type: ignore[arg-type]
     if isinstance(nlu, RecordedParses):
