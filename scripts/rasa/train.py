@@ -6,13 +6,15 @@
     scripts/rasa/train.sh --print-key     # only print the cache key
 
 Steps:
- 1. regenerate nlu_data/jieba_userdict.txt (scripts/rasa/userdict.py) and report entities that
+ 0. write nlu_data/train normalised as the app normalises every message to bot/rasa/.build/train/
+    (scripts/rasa/normalized_nlu.py): Rasa learns the text it is sent;
+ 1. regenerate nlu_data/jieba_userdict.txt (scripts/rasa/userdict.py) from those lines and report entities that
     still do not align with jieba tokens;
  2. build bot/rasa/.build/: config.yml (epochs override), domain.yml (bot/rasa/domain.yml plus
     any intent/entity/retrieval response found in the data but missing there, with a warning),
     lookups.yml (nlu_data/lookups/*.txt as Rasa lookup tables);
  3. cache key = sha256 of the built config and domain, every file of nlu_data/ except test/ and dev/,
-    bot/rasa/data/, the custom components, bot/rasa/requirements.lock and the epochs setting;
+    bot/rasa/data/, the custom components, bot/rasa/requirements.lock, the normalised lines and the epochs setting;
  4. bot/rasa/models/<key>.tar.gz exists -> reuse it; otherwise `rasa train` into it.
     bot/rasa/models/CURRENT names the model to serve; the newest mtime is the same file, so
     `rasa run -m bot/rasa/models` serves it too. Older models beyond KEEP_MODELS (3) are removed.
@@ -55,7 +57,7 @@ def log(msg: str) -> None:
 
 
 def training_data_paths() -> list[Path]:
-    paths = [NLU / "train"]
+    paths = [BUILD / "train"]  # nlu_data/train normalised as the app normalises messages (normalized_nlu.py)
     if (NLU / "synonyms.yml").exists():
         paths.append(NLU / "synonyms.yml")
     paths += [BUILD / "lookups.yml", BOT / "data"]
@@ -69,7 +71,7 @@ def hashed_inputs() -> list[Path]:
     files += [p for p in (BOT / "data").rglob("*") if p.is_file()]
     files += sorted((BOT / "kangban_components").glob("*.py"))
     files.append(BOT / "requirements.lock")
-    files += [BUILD / "config.yml", BUILD / "domain.yml", BUILD / "lookups.yml"]
+    files += [BUILD / "config.yml", BUILD / "domain.yml", BUILD / "lookups.yml", *sorted((BUILD / "train").glob("*.yml"))]
     return sorted(set(files))
 
 
@@ -221,11 +223,16 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     t0 = time.time()
+    import normalized_nlu
+
+    built = normalized_nlu.build(NLU / "train", BUILD / "train")
+    log(f"normalised the training lines as the app normalises messages: {built.changed} of {built.examples} changed, "
+        f"{built.duplicates} duplicates dropped, {len(built.entities_lost)} annotations lost")
     if not args.skip_userdict:
         log("regenerating nlu_data/jieba_userdict.txt")
         import userdict
 
-        userdict.generate([NLU / "train"], userdict.USERDICT, verbose=False)
+        userdict.generate([BUILD / "train"], userdict.USERDICT, verbose=False)
     build_config(epochs)
     build_lookups()
     for w in build_domain():
