@@ -1137,6 +1137,8 @@ RULES: tuple[RedFlagRule, ...] = (
                   r"(肚子|腹部|肚皮)[^。！？；]{0,14}(硬(得|的){g}(像|跟|和|如|似)?{g}(木板|板子|板|石头)|板一样硬|硬邦邦)(?![^。]*(健身|腹肌|练))",
                   r"(肚子|腹部|肚皮){g}胀得{g}(像|跟){g}(鼓|皮球|气球){W}(吐|不放屁|没排气|没放屁|拉不出)"),
         excludes=(r"(健身|腹肌|练出来|练的)",),
+        # a belly hard as a board is here now: asking which department (挂什么科) or what it is takes nothing back
+        cancels=frozenset({NEGATION, HISTORY, HYPOTHETICAL, MEDIA, CHRONIC}),
     ),
     RedFlagRule(  # a throbbing lump in a belly in severe pain (a bursting aorta)
         "acute_abdomen",

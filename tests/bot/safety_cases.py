@@ -2074,3 +2074,10 @@ EMERGENCY += [
     ("宝宝才二十天 发烧38度 不吃奶", "sepsis"),
     ("我爸从梯子上摔下来 后脑勺着地 一直吐", "head_injury"),
 ]
+
+# A belly hard as a board, asked about with "which department": the question took the red flag back (rules alone; only
+# the net caught it). Wuhan 么斯 and Sichuan 啥子 now read as 什么, so "挂啥子科" asks the same question.
+EMERGENCY += [
+    ("我爸肚子疼得在床上打滚 肚子硬得像木板 碰都不让碰 挂什么科", "acute_abdomen"),
+    ("问哈 我老汉儿肚子痛得在床上打滚 肚皮硬得跟板板一样 碰都碰不得 需要挂啥子科", "acute_abdomen"),
+]
