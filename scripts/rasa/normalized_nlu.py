@@ -56,13 +56,14 @@ def _forms(surface: str, before: str) -> list[str]:
 
 def normalize_example(raw: str, report: Report) -> str:
     """One annotated example, normalised, with its annotations placed on the normalised text."""
-    plain = nlu_yaml.ENTITY_REGEX.sub(lambda m: m.group("entity_text"), raw)
+    plain, _ = nlu_yaml.parse_annotated(raw)
     clean = normalize(plain)
-    out, cursor, plain_at = [], 0, 0
+    out, cursor, markup = [], 0, 0
     for match in nlu_yaml.ENTITY_REGEX.finditer(raw):
         surface = match.group("entity_text")
         annotation = match.group(0)[len(surface) + 2 :]  # "(symptom)" after "[surface]"
-        plain_at = plain.find(surface, plain_at)
+        plain_at = match.start() - markup  # where the entity's text stands in the plain line
+        markup += len(match.group(0)) - len(surface)
         for form in _forms(surface, plain[:plain_at]):
             at = clean.find(form, cursor)
             if at >= 0:
@@ -86,6 +87,8 @@ def build(source: Path, target: Path) -> Report:
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         lines = ['version: "3.1"', "nlu:"]
         for item in doc.get("nlu") or []:
+            if "intent" not in item:  # synonyms, lookups and regexes have files of their own, which Rasa reads as they are
+                raise SystemExit(f"{path}: only intents belong in nlu_data/train ({sorted(item)})")
             seen: set[str] = set()
             examples = []
             for raw in nlu_yaml._block_items(item.get("examples") or ""):
